@@ -1,0 +1,159 @@
+package io.driftzero.core.sign;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import io.driftzero.core.DzException;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
+import java.util.Base64;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+
+/**
+ * ECDSA P-256 keys as the project uses them: PEM files (PKCS#8 private, SPKI public), RFC 7638
+ * thumbprints as key ids, and SHA256withECDSA DER signatures. Error messages name the file, never
+ * the key.
+ */
+public final class EcKeys {
+  private EcKeys() {}
+
+  public static ECKey generate() {
+    try {
+      return new ECKeyGenerator(Curve.P_256).generate();
+    } catch (JOSEException e) {
+      throw new IllegalStateException("P-256 key generation failed", e);
+    }
+  }
+
+  /** Reads an EC P-256 private key (PKCS#8 or SEC1 PEM) with its public half. */
+  public static ECKey readPrivate(Path file) throws DzException {
+    String pem = readFile(file, "private key");
+    try {
+      JWK jwk = JWK.parseFromPEMEncodedObjects(pem);
+      if (!(jwk instanceof ECKey ec) || !ec.isPrivate() || !Curve.P_256.equals(ec.getCurve())) {
+        throw new DzException(DzException.Kind.BAD_INPUT,
+            "Key file " + file + " is not an EC P-256 private key; create one with 'dzctl keygen'");
+      }
+      return withThumbprintId(ec);
+    } catch (JOSEException e) {
+      throw new DzException(DzException.Kind.BAD_INPUT,
+          "Key file " + file + " is not a PEM EC P-256 private key; create one with 'dzctl keygen'");
+    }
+  }
+
+  /** Parses an SPKI PEM public key (as enrolled in policy). */
+  public static ECKey parsePublic(String pem, String where) throws DzException {
+    try {
+      JWK jwk = JWK.parseFromPEMEncodedObjects(pem);
+      if (!(jwk instanceof ECKey ec) || !Curve.P_256.equals(ec.getCurve())) {
+        throw new DzException(DzException.Kind.BAD_INPUT, where + ": not an EC P-256 public key");
+      }
+      return withThumbprintId(ec.toPublicJWK());
+    } catch (JOSEException | RuntimeException e) {
+      throw new DzException(DzException.Kind.BAD_INPUT,
+          where + ": not a PEM public key (expected '-----BEGIN PUBLIC KEY-----', P-256)");
+    }
+  }
+
+  public static ECKey withThumbprintId(ECKey key) {
+    return new ECKey.Builder(key).keyID(thumbprint(key)).build();
+  }
+
+  /** RFC 7638 SHA-256 JWK thumbprint, base64url: the key id used everywhere. */
+  public static String thumbprint(ECKey key) {
+    try {
+      return key.computeThumbprint().toString();
+    } catch (JOSEException e) {
+      throw new IllegalStateException("thumbprint", e);
+    }
+  }
+
+  /** Writes the private key as PKCS#8 PEM with mode 0600 (created, never widened). */
+  public static void writePrivate(ECKey key, Path file) throws DzException {
+    try {
+      StringWriter sw = new StringWriter();
+      try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
+        w.writeObject(new JcaPKCS8Generator(key.toPrivateKey(), null));
+      }
+      writeSecret(file, sw.toString());
+    } catch (IOException | JOSEException e) {
+      throw new DzException(DzException.Kind.INTERNAL, "Cannot write key file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static String publicPem(ECKey key) {
+    try {
+      StringWriter sw = new StringWriter();
+      try (JcaPEMWriter w = new JcaPEMWriter(sw)) {
+        w.writeObject(key.toECPublicKey());
+      }
+      return sw.toString();
+    } catch (IOException | JOSEException e) {
+      throw new IllegalStateException("public key PEM", e);
+    }
+  }
+
+  /** Creates {@code file} readable by its owner only and writes {@code text}. */
+  public static void writeSecret(Path file, String text) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.deleteIfExists(file);
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(file);
+    }
+    Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+  }
+
+  public static String signDer(PrivateKey key, byte[] data) {
+    try {
+      Signature s = Signature.getInstance("SHA256withECDSA");
+      s.initSign(key);
+      s.update(data);
+      return Base64.getEncoder().encodeToString(s.sign());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("ECDSA signing failed", e);
+    }
+  }
+
+  /** Verifies a base64 DER SHA256withECDSA signature; false for any malformed input. */
+  public static boolean verifyDer(PublicKey key, byte[] data, String base64Der) {
+    if (base64Der == null || !(key instanceof ECPublicKey)) {
+      return false;
+    }
+    try {
+      byte[] sig = Base64.getDecoder().decode(base64Der);
+      Signature s = Signature.getInstance("SHA256withECDSA");
+      s.initVerify(key);
+      s.update(data);
+      return s.verify(sig);
+    } catch (IllegalArgumentException | GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  private static String readFile(Path file, String what) throws DzException {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new DzException(DzException.Kind.BAD_INPUT, "Cannot read " + what + " file " + file
+          + " (" + e.getClass().getSimpleName() + "); check the path and its permissions");
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.driftzero.core.sign;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.ECKey;
+import io.driftzero.core.DzException;
+import io.driftzero.core.model.EnvironmentAttestation;
+import io.driftzero.core.model.SignatureBlock;
+import java.nio.file.Path;
+
+/**
+ * Key-based signing with an ECDSA P-256 key file the agent holds; its public key is enrolled in
+ * policy and bound to the actor ids it may claim. For offline or air-gapped runners; policies with
+ * {@code require_sigstore} refuse it.
+ */
+public final class KeyFileSigner implements AttestationSigner {
+  private final ECKey key;
+  private final String source;
+
+  private KeyFileSigner(ECKey key, String source) {
+    this.key = key;
+    this.source = source;
+  }
+
+  public static KeyFileSigner fromFile(Path file) throws DzException {
+    return new KeyFileSigner(EcKeys.readPrivate(file), file.toString());
+  }
+
+  public static KeyFileSigner of(ECKey key) {
+    return new KeyFileSigner(EcKeys.withThumbprintId(key), "in-memory key");
+  }
+
+  public String keyId() {
+    return key.getKeyID();
+  }
+
+  @Override
+  public SignedAttestation sign(EnvironmentAttestation statement) throws DzException {
+    try {
+      String value = EcKeys.signDer(key.toPrivateKey(), statement.payload());
+      return SignedAttestation.keyBased(
+          new SignatureBlock(SignatureBlock.ECDSA_P256_SHA256, key.getKeyID(), value));
+    } catch (JOSEException e) {
+      throw new DzException(DzException.Kind.INTERNAL, "Cannot use key from " + source, e);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "key-based (ecdsa-p256-sha256, key id " + key.getKeyID() + ")";
+  }
+}
