@@ -20,6 +20,7 @@ public record AttestResponse(
   public static final String ACCEPTED = "ACCEPTED";
   public static final String DENIED = "DENIED";
 
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean accepted() {
     return ACCEPTED.equals(result);
   }

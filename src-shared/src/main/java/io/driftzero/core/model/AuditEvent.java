@@ -68,6 +68,7 @@ public record AuditEvent(
   }
 
   /** {@code sha256:hex} of the whole canonical event, signature included: the next {@code prev_hash}. */
+  @JsonIgnore
   public String hash() {
     return Json.sha256(Json.canonical(this));
   }

@@ -19,6 +19,7 @@ public record CredentialResponse(
   public static final String ISSUED = "ISSUED";
   public static final String DENIED = "DENIED";
 
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public boolean issued() {
     return ISSUED.equals(result);
   }

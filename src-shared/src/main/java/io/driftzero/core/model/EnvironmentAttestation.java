@@ -28,6 +28,7 @@ public record EnvironmentAttestation(
   }
 
   /** The exact bytes that are signed (key-based) or logged as a blob (Sigstore). */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public byte[] payload() {
     return Json.canonical(this);
   }
@@ -37,6 +38,7 @@ public record EnvironmentAttestation(
    * is this digest, so the quote is bound to this nonce and this body and cannot be replayed into
    * another attestation.
    */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public byte[] bindingDigest() {
     return Json.digest(withHardwareAnchor(null).payload());
   }
@@ -47,6 +49,7 @@ public record EnvironmentAttestation(
         anchor, actor);
   }
 
+  @com.fasterxml.jackson.annotation.JsonIgnore
   public Map<String, String> measurementsOrEmpty() {
     return measurements == null ? Map.of() : measurements;
   }

@@ -17,7 +17,17 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.KeyFactory;
+import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECPublicKeySpec;
+import java.io.StringReader;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.jce.ECNamedCurveTable;
+import org.bouncycastle.jce.spec.ECNamedCurveParameterSpec;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import java.util.Base64;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
@@ -38,19 +48,35 @@ public final class EcKeys {
     }
   }
 
-  /** Reads an EC P-256 private key (PKCS#8 or SEC1 PEM) with its public half. */
+  /**
+   * Reads an EC P-256 private key (PKCS#8 or SEC1 PEM, as Java, OpenSSL or dzctl write it) and derives
+   * its public half when the file does not carry it.
+   */
   public static ECKey readPrivate(Path file) throws DzException {
     String pem = readFile(file, "private key");
-    try {
-      JWK jwk = JWK.parseFromPEMEncodedObjects(pem);
-      if (!(jwk instanceof ECKey ec) || !ec.isPrivate() || !Curve.P_256.equals(ec.getCurve())) {
-        throw new DzException(DzException.Kind.BAD_INPUT,
-            "Key file " + file + " is not an EC P-256 private key; create one with 'dzctl keygen'");
+    String notKey = "Key file " + file + " is not a PEM EC P-256 private key; create one with 'dzctl keygen'";
+    try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+      Object o = parser.readObject();
+      JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
+      PrivateKey priv;
+      if (o instanceof PEMKeyPair kp) {
+        priv = conv.getPrivateKey(kp.getPrivateKeyInfo());
+      } else if (o instanceof PrivateKeyInfo pki) {
+        priv = conv.getPrivateKey(pki);
+      } else {
+        throw new DzException(DzException.Kind.BAD_INPUT, notKey);
       }
-      return withThumbprintId(ec);
-    } catch (JOSEException e) {
-      throw new DzException(DzException.Kind.BAD_INPUT,
-          "Key file " + file + " is not a PEM EC P-256 private key; create one with 'dzctl keygen'");
+      if (!(priv instanceof ECPrivateKey ecPriv) || ecPriv.getParams().getCurve().getField().getFieldSize() != 256) {
+        throw new DzException(DzException.Kind.BAD_INPUT, notKey);
+      }
+      ECNamedCurveParameterSpec p256 = ECNamedCurveTable.getParameterSpec("secp256r1");
+      org.bouncycastle.math.ec.ECPoint q = p256.getG().multiply(ecPriv.getS()).normalize();
+      ECPublicKey pub = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(
+          new java.security.spec.ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger()),
+          ecPriv.getParams()));
+      return withThumbprintId(new ECKey.Builder(Curve.P_256, pub).privateKey(ecPriv).build());
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      throw new DzException(DzException.Kind.BAD_INPUT, notKey);
     }
   }
 

@@ -1,0 +1,172 @@
+package io.driftzero.control;
+
+import io.driftzero.control.api.HttpApi;
+import io.driftzero.control.attest.AttestService;
+import io.driftzero.control.attest.Attestations;
+import io.driftzero.control.audit.AuditLog;
+import io.driftzero.control.credential.CredentialService;
+import io.driftzero.control.credential.JwtCredentialIssuer;
+import io.driftzero.control.keys.SigningKeys;
+import io.driftzero.control.nonce.NonceService;
+import io.driftzero.control.policy.PolicyStore;
+import io.driftzero.control.store.Database;
+import io.driftzero.control.verify.AttestationVerifier;
+import io.driftzero.control.verify.EvidenceCheck;
+import io.driftzero.control.verify.KeySignatureCheck;
+import io.driftzero.control.verify.Reasons;
+import io.driftzero.core.DzException;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * dz-control, wired in one place by plain constructor injection: store → policy → verification →
+ * decisions → credentials → audit → HTTP. Start with {@link #builder()}; the embedded default needs
+ * only a data directory and a policy file.
+ */
+public final class ControlPlane implements AutoCloseable {
+  private final Database db;
+  private final Javalin http;
+  private final PolicyStore policies;
+  private final AuditLog audit;
+  private final SigningKeys keys;
+  private final String url;
+
+  private ControlPlane(Database db, Javalin http, PolicyStore policies, AuditLog audit, SigningKeys keys, String url) {
+    this.db = db;
+    this.http = http;
+    this.policies = policies;
+    this.audit = audit;
+    this.keys = keys;
+    this.url = url;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Options with safe defaults: loopback, embedded store, 120 s nonces, 600 s sessions, 300 s clock skew. */
+  public static final class Builder {
+    private Path dataDir;
+    private Path policyFile;
+    private String host = "127.0.0.1";
+    private int port = 0;
+    private String jdbcUrl;
+    private String dbUser;
+    private String dbPassword;
+    private String publicUrl;
+    private Clock clock = Clock.systemUTC();
+    private Duration nonceTtl = Duration.ofSeconds(120);
+    private Duration sessionTtl = Duration.ofSeconds(600);
+    private Duration maxSkew = Duration.ofSeconds(300);
+    private final List<EvidenceCheck> extraChecks = new ArrayList<>();
+
+    public Builder dataDir(Path p) { this.dataDir = p; return this; }
+    public Builder policyFile(Path p) { this.policyFile = p; return this; }
+    public Builder host(String h) { this.host = h; return this; }
+    public Builder port(int p) { this.port = p; return this; }
+    public Builder jdbc(String url, String user, String password) {
+      this.jdbcUrl = url; this.dbUser = user; this.dbPassword = password; return this;
+    }
+    public Builder publicUrl(String u) { this.publicUrl = u; return this; }
+    public Builder clock(Clock c) { this.clock = c; return this; }
+    public Builder nonceTtl(Duration d) { this.nonceTtl = d; return this; }
+    public Builder sessionTtl(Duration d) { this.sessionTtl = d; return this; }
+    public Builder maxSkew(Duration d) { this.maxSkew = d; return this; }
+    public Builder evidenceCheck(EvidenceCheck c) { this.extraChecks.add(c); return this; }
+
+    public ControlPlane start() throws DzException {
+      if (dataDir == null || policyFile == null) {
+        throw new DzException(DzException.Kind.BAD_INPUT, "dz-control needs --data-dir and --policy");
+      }
+      try {
+        Files.createDirectories(dataDir);
+      } catch (IOException e) {
+        throw new DzException(DzException.Kind.BAD_INPUT, "Cannot create data directory " + dataDir + ": "
+            + e.getClass().getSimpleName() + "; choose a writable --data-dir");
+      }
+      PolicyStore policies = new PolicyStore(policyFile, clock);
+      SigningKeys keys = SigningKeys.loadOrCreate(dataDir.resolve("keys"));
+      Database db = Database.open(jdbcUrl != null ? jdbcUrl : Database.embeddedUrl(dataDir), dbUser, dbPassword);
+      try {
+        AtomicReference<String> url = new AtomicReference<>(publicUrl);
+        AuditLog audit = new AuditLog(db, keys.audit());
+        NonceService nonces = new NonceService(db, clock, nonceTtl);
+        List<EvidenceCheck> checks = new ArrayList<>();
+        checks.add(new KeySignatureCheck());
+        checks.addAll(extraChecks);
+        checks.add(unverifiableEvidence(extraChecks));
+        AttestationVerifier verifier = new AttestationVerifier(clock, maxSkew, checks);
+        AttestService attest = new AttestService(policies, nonces, verifier, audit, clock, sessionTtl);
+        CredentialService credentials = new CredentialService(new Attestations(db), policies,
+            new JwtCredentialIssuer(url::get, keys.credential()), audit, clock);
+        Javalin http = HttpApi.create(new HttpApi.Services(url::get, db, attest, credentials, audit, keys, nonces));
+        http.start(host, port);
+        String actual = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
+        url.compareAndSet(null, actual);
+        return new ControlPlane(db, http, policies, audit, keys, url.get());
+      } catch (RuntimeException | DzException e) {
+        db.close();
+        throw e;
+      }
+    }
+
+    /**
+     * Deny-by-default for evidence nobody here can verify: a Sigstore bundle or hardware anchor with
+     * no registered checker is refused, never waved through.
+     */
+    private static EvidenceCheck unverifiableEvidence(List<EvidenceCheck> registered) {
+      boolean sigstore = registered.stream().anyMatch(EvidenceCheck::verifiesSigstore);
+      java.util.Set<String> anchors = new java.util.HashSet<>();
+      registered.forEach(c -> anchors.addAll(c.anchorTypes()));
+      return (req, st, ps, p) -> {
+        List<io.driftzero.core.model.Reason> out = new ArrayList<>();
+        if (!sigstore && req.attestation().sigstore() != null) {
+          out.add(Reasons.of(Reasons.SIGSTORE_NOT_CONFIGURED,
+              "this dz-control has no Sigstore trusted root configured, so the bundle cannot be verified"));
+        }
+        if (req.attestation().hardwareAnchor() != null && !anchors.contains(req.attestation().hardwareAnchor().type())) {
+          out.add(Reasons.of(Reasons.HARDWARE_ANCHOR_UNSUPPORTED, "hardware_anchor type '"
+              + req.attestation().hardwareAnchor().type() + "' cannot be verified by this dz-control"));
+        }
+        return out;
+      };
+    }
+  }
+
+  public String url() {
+    return url;
+  }
+
+  public int port() {
+    return http.port();
+  }
+
+  public Database database() {
+    return db;
+  }
+
+  public PolicyStore policies() {
+    return policies;
+  }
+
+  public AuditLog audit() {
+    return audit;
+  }
+
+  public SigningKeys keys() {
+    return keys;
+  }
+
+  @Override
+  public void close() {
+    http.stop();
+    db.close();
+  }
+}

@@ -1,0 +1,131 @@
+package io.driftzero.control;
+
+import io.driftzero.control.demo.Demo;
+import io.driftzero.control.policy.PolicyLoader;
+import io.driftzero.control.policy.PolicySet;
+import io.driftzero.control.store.Database;
+import io.driftzero.core.DzException;
+import io.driftzero.core.ExitCodes;
+import io.driftzero.core.Version;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code dz-control}: serve the control plane, check a policy, or run the local demo. */
+@Command(name = "dz-control", mixinStandardHelpOptions = true, versionProvider = DzControl.VersionProvider.class,
+    description = "DriftZero control plane: verifies CI/CD environment attestations against policy, issues"
+        + " short-lived scoped credentials, keeps a signed hash-chained audit log.",
+    subcommands = {DzControl.Serve.class, DzControl.PolicyCmd.class, Demo.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:ok", "1:denied or verification failed", "2:usage or invalid input", "3:unavailable"})
+public final class DzControl implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, policy check, demo");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv()));
+  }
+
+  public static int run(String[] args, Map<String, String> env) {
+    CommandLine cl = new CommandLine(new DzControl());
+    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+      if (ex instanceof DzException dz) {
+        line.getErr().println("dz-control: " + dz.getMessage());
+        return ExitCodes.of(dz);
+      }
+      line.getErr().println("dz-control: unexpected error: " + ex);
+      return ExitCodes.DENIED;
+    });
+    return cl.execute(args);
+  }
+
+  /** Prints the build's version. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"dz-control " + Version.get()};
+    }
+  }
+
+  @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run dz-control until stopped.")
+  static final class Serve implements Callable<Integer> {
+    @Option(names = "--data-dir", required = true, description = "Directory for the embedded database and signing keys.")
+    Path dataDir;
+
+    @Option(names = "--policy", required = true, description = "Policy YAML file (reloaded when it changes).")
+    Path policy;
+
+    @Option(names = "--port", defaultValue = "8080", description = "TCP port; 0 picks a free one and prints it (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--public-url", description = "URL clients and credential verifiers use (the JWT 'iss'); default http://HOST:PORT.")
+    String publicUrl;
+
+    @Option(names = "--jdbc-url", description = "JDBC URL of the store (default: embedded file database in --data-dir). Env: DZ_JDBC_URL.")
+    String jdbcUrl;
+
+    @Option(names = "--jdbc-user", description = "Database user. Env: DZ_JDBC_USER.")
+    String jdbcUser;
+
+    @Override
+    public Integer call() throws Exception {
+      Map<String, String> env = System.getenv();
+      String url = jdbcUrl != null ? jdbcUrl : env.get("DZ_JDBC_URL");
+      String user = jdbcUser != null ? jdbcUser : env.get("DZ_JDBC_USER");
+      ControlPlane cp = ControlPlane.builder().dataDir(dataDir).policyFile(policy).host(host).port(port)
+          .publicUrl(publicUrl).jdbc(url, user, env.get("DZ_JDBC_PASSWORD")).start();
+      System.out.println("dz-control " + Version.get() + " listening on " + cp.url() + " (port " + cp.port() + ")");
+      System.out.println("store: " + (url == null ? Database.embeddedUrl(dataDir) : "external JDBC"));
+      System.out.flush();
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        cp.close();
+        stop.countDown();
+      }));
+      stop.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "policy", mixinStandardHelpOptions = true, description = "Policy tools.",
+      subcommands = {PolicyCheck.class})
+  static final class PolicyCmd implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      throw new CommandLine.ParameterException(spec.commandLine(), "name a command: check");
+    }
+  }
+
+  @Command(name = "check", mixinStandardHelpOptions = true,
+      description = "Validate a policy file without starting; errors name the file, line and field.")
+  static final class PolicyCheck implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "The policy YAML file.")
+    Path file;
+
+    @Override
+    public Integer call() throws DzException {
+      PolicySet ps = PolicyLoader.load(file);
+      System.out.println("policy OK: " + file + " (" + ps.hash() + ")");
+      System.out.println("  manifests:  " + ps.manifests().size() + " " + ps.manifests().keySet().stream().sorted().toList());
+      System.out.println("  agent keys: " + ps.agentKeys().size());
+      ps.policies().values().forEach(p -> System.out.println("  policy " + p.id() + ": targets " + p.targets()
+          + ", scopes " + p.scopes() + ", max_ttl_seconds " + p.maxTtlSeconds() + ", require_sigstore "
+          + p.requireSigstore() + ", require_tpm " + p.requireTpm()));
+      return 0;
+    }
+  }
+}

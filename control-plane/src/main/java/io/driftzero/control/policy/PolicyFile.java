@@ -1,0 +1,31 @@
+package io.driftzero.control.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+
+/**
+ * The policy YAML as written by admins (see docs/policy-reference.md). {@link PolicyLoader} turns it
+ * into a validated {@link PolicySet}; every field here is checked there with file and line.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record PolicyFile(Integer version, List<JsonNode> manifests, List<AgentKey> agentKeys, List<Rule> policies) {
+
+  /** An enrolled agent signing key and the actors it may speak for. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record AgentKey(String id, String publicKey, String publicKeyFile, List<String> actors) {}
+
+  /** One policy: who, on which approved environments, may get what. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Rule(
+      String id,
+      String description,
+      List<String> actors,
+      List<String> manifests,
+      List<String> targets,
+      List<String> scopes,
+      Integer maxTtlSeconds,
+      Boolean requireSigstore,
+      Boolean requireTpm) {}
+}

@@ -1,0 +1,55 @@
+package io.driftzero.control.policy;
+
+import com.nimbusds.jose.jwk.ECKey;
+import io.driftzero.core.measure.Manifest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A loaded, validated policy document: approved manifests by {@code id@version}, enrolled agent
+ * keys by key id, and policies by id. Immutable; a reload swaps the whole set.
+ */
+public record PolicySet(
+    String source,
+    String hash,
+    Map<String, Manifest> manifests,
+    Map<String, EnrolledKey> agentKeys,
+    Map<String, Policy> policies) {
+
+  /** An enrolled agent key: its key id (RFC 7638 thumbprint), label and allowed actors. */
+  public record EnrolledKey(String keyId, String label, ECKey key, List<Glob> actors) {
+    public boolean mayClaim(String actorId) {
+      return actors.stream().anyMatch(g -> g.matches(actorId));
+    }
+  }
+
+  /** One policy, compiled. {@code manifests} holds {@code id@version} or a bare {@code id} (any version). */
+  public record Policy(
+      String id,
+      List<Glob> actors,
+      Set<String> manifests,
+      Set<String> targets,
+      Set<String> scopes,
+      int maxTtlSeconds,
+      boolean requireSigstore,
+      boolean requireTpm) {
+
+    public boolean allowsActor(String actorId) {
+      return actors.stream().anyMatch(g -> g.matches(actorId));
+    }
+
+    public boolean allowsManifest(String id, String version) {
+      return manifests.contains(id + "@" + version) || manifests.contains(id);
+    }
+  }
+
+  public Optional<Manifest> manifest(String id, String version) {
+    return Optional.ofNullable(manifests.get(id + "@" + version));
+  }
+
+  public Optional<Policy> policy(String id) {
+    return Optional.ofNullable(policies.get(id));
+  }
+}
