@@ -79,7 +79,21 @@ public final class AttestFlow {
   /** What one attestation produced: the signed statement, how it was signed, and the decision. */
   public record Result(EnvironmentAttestation statement, SignedAttestation signed, AttestResponse response) {}
 
+  /** Nonce → measure → anchor → sign → submit. */
   public Result attest() throws DzException {
+    Prepared p = prepare();
+    AttestResponse response = client.attest(p.request());
+    return new Result(p.statement(), p.signed(), response);
+  }
+
+  /** Like {@link #attest()} but asks dz-control only to explain what it would decide. */
+  public DzClient.Explanation explain() throws DzException {
+    return client.explain(prepare().request());
+  }
+
+  private record Prepared(EnvironmentAttestation statement, SignedAttestation signed, AttestRequest request) {}
+
+  private Prepared prepare() throws DzException {
     NonceResponse nonce = client.nonce();
     log.accept("nonce: " + nonce.nonce() + " (expires " + nonce.expiresAt() + ")");
     Map<String, String> measured = measurer.measure(manifest);
@@ -96,8 +110,7 @@ public final class AttestFlow {
     }
     SignedAttestation signed = signer.sign(statement);
     log.accept("signed: " + signer.describe());
-    AttestResponse response = client.attest(AttestRequest.of(policy, statement, signed.signature(), signed.sigstore()));
-    return new Result(statement, signed, response);
+    return new Prepared(statement, signed, AttestRequest.of(policy, statement, signed.signature(), signed.sigstore()));
   }
 
   /** Asks for a credential on an accepted attestation's session. */

@@ -108,6 +108,15 @@ public final class DzClient {
     return Json.read(r.body, AttestResponse.class, "attest response");
   }
 
+  /** {@code POST /v1/attest?dry_run=true}: what would be decided. Consumes and records nothing. */
+  public record Explanation(String result, java.util.List<io.driftzero.core.model.Reason> reasons) {}
+
+  public Explanation explain(AttestRequest request) throws DzException {
+    Request req = new Request.Builder().url(base.newBuilder().addPathSegments("v1/attest")
+        .addQueryParameter("dry_run", "true").build()).post(RequestBody.create(Json.write(request), JSON)).build();
+    return Json.read(call(req, true, 200).body, Explanation.class, "dry-run response");
+  }
+
   public CredentialResponse credentials(CredentialRequest request, String sessionToken) throws DzException {
     Request req = post("v1/credentials", request).header("Authorization", "Bearer " + sessionToken).build();
     return Json.read(call(req, true, 200, 403).body, CredentialResponse.class, "credentials response");
