@@ -73,13 +73,14 @@ public final class JenkinsIdTokenSource implements IdTokenSource {
   @Override
   public Actor actor(IdToken token) throws DzException {
     String jobUrl = token.subject();
-    String id = Urls.withoutScheme(jobUrl, "claim 'sub' of the Jenkins token");
-    if (!id.contains("/job/")) {
+    if (!jobUrl.startsWith("https://") && !jobUrl.startsWith("http://")
+        || !jobUrl.contains("/job/")) {
       throw new DzException(
           Kind.BAD_INPUT,
           "ID token from " + token.source() + " has sub '" + jobUrl + "', not a job URL: keep "
               + "the oidc-provider build claim template sub = ${JOB_URL}");
     }
+    String id = Urls.withoutScheme(jobUrl, "claim 'sub' of the Jenkins token");
     String envJob = env.get("JOB_URL");
     if (!isBlank(envJob) && !Urls.withoutScheme(envJob, "JOB_URL").equals(id)) {
       throw new DzException(
