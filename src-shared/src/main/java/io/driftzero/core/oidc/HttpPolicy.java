@@ -29,6 +29,7 @@ public record HttpPolicy(
           Duration.ofMillis(500),
           Duration.ofSeconds(2));
 
+  /** Validates: at least one attempt, no negative durations. */
   public HttpPolicy {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);

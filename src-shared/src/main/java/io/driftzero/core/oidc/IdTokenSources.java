@@ -42,18 +42,22 @@ public final class IdTokenSources {
       return new Options(null, null, null, clock, HttpPolicy.DEFAULTS);
     }
 
+    /** Same options with an explicit source ({@value IdTokenSources#CHOICES}); null detects. */
     public Options withChoice(String choice) {
       return new Options(choice, gitLabVariable, actorId, clock, http);
     }
 
+    /** Same options reading GitLab's token from {@code id_tokens} entry {@code variable}. */
     public Options withGitLabVariable(String variable) {
       return new Options(choice, variable, actorId, clock, http);
     }
 
+    /** Same options with an explicit actor id for {@code file:} and {@code env:} sources. */
     public Options withActorId(String actorId) {
       return new Options(choice, gitLabVariable, actorId, clock, http);
     }
 
+    /** Same options with other timeouts and retries for token endpoints. */
     public Options withHttp(HttpPolicy http) {
       return new Options(choice, gitLabVariable, actorId, clock, http);
     }

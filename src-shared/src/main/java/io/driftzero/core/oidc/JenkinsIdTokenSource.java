@@ -26,6 +26,10 @@ public final class JenkinsIdTokenSource implements IdTokenSource {
   private final Map<String, String> env;
   private final Clock clock;
 
+  /**
+   * @param env the build's environment (token variables, JENKINS_URL, JOB_URL, BUILD_NUMBER)
+   * @param clock for the expiry check
+   */
   public JenkinsIdTokenSource(Map<String, String> env, Clock clock) {
     this.env = Map.copyOf(env);
     this.clock = clock;
