@@ -3,7 +3,6 @@ package io.driftzero.core.tpm;
 import io.driftzero.core.DzException;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -100,18 +99,41 @@ public final class Tpm implements AutoCloseable {
     }
     Tpm t = new Tpm(d, mode.toString());
     try {
-      int rc = t.rc("Startup", () -> {
-        t.tpm.Startup(TPM_SU.CLEAR);
-        return null;
-      });
-      if (rc != TPM_RC_SUCCESS && rc != TPM_RC_INITIALIZE) {
-        throw t.failed("Startup", rc);
-      }
+      t.startup();
       return t;
     } catch (DzException | RuntimeException e) {
       t.close();
       throw e;
     }
+  }
+
+  /** TPM2_Startup(CLEAR), accepting "already started" (swtpm's startup-clear flag does it). */
+  private void startup() throws DzException {
+    run("Startup", () -> {
+      tpm.Startup(TPM_SU.CLEAR);
+      return null;
+    });
+    int rc = lastRc();
+    if (rc != TPM_RC_SUCCESS && rc != TPM_RC_INITIALIZE) {
+      throw failed("Startup", rc);
+    }
+  }
+
+  /**
+   * Simulates a reboot of a swtpm: power off and on through its control channel, then Startup.
+   * PCRs reset; persistent objects (the AK) survive. Only for tests and demos.
+   */
+  void restartSwtpm() throws DzException {
+    if (!(device instanceof SwtpmDevice)) {
+      throw new DzException(DzException.Kind.BAD_INPUT, "only a swtpm can be restarted");
+    }
+    try {
+      device.powerCycle();
+    } catch (RuntimeException e) {
+      throw new DzException(DzException.Kind.UNAVAILABLE, "swtpm power cycle failed: " + e.getMessage(), e);
+    }
+    ak = null;
+    startup();
   }
 
   /** What TPM this is: manufacturer, firmware, spec revision and allocated PCR banks. */
@@ -192,8 +214,8 @@ public final class Tpm implements AutoCloseable {
       return ak;
     }
     TPM_HANDLE h = new TPM_HANDLE(AK_HANDLE);
-    ReadPublicResponse existing = tpm._allowErrors().ReadPublic(h);
-    if (tpm._getLastResponseCode().toInt() != TPM_RC_SUCCESS) {
+    ReadPublicResponse existing = run("ReadPublic", () -> tpm.ReadPublic(h));
+    if (lastRc() != TPM_RC_SUCCESS) { // TPM_RC_HANDLE: not created yet on this TPM
       TPM_HANDLE created = createPrimary(TPM_HANDLE.from(TPM_RH.ENDORSEMENT), true);
       try {
         call("EvictControl", () -> {
@@ -277,7 +299,11 @@ public final class Tpm implements AutoCloseable {
 
   /** Removes a transient object; errors are ignored (best effort cleanup). */
   void flush(TPM_HANDLE h) {
-    tpm._allowErrors().FlushContext(h);
+    try {
+      tpm._allowErrors().FlushContext(h);
+    } catch (RuntimeException ignored) {
+      // the connection is gone; so is nothing we could do about the object
+    }
   }
 
   /** Where this TPM is, e.g. {@code /dev/tpmrm0}. */
@@ -293,34 +319,30 @@ public final class Tpm implements AutoCloseable {
 
   // --- plumbing -----------------------------------------------------------------------------
 
+  /** Runs one command and fails on any response code but success. */
   private <T> T call(String command, Supplier<T> c) throws DzException {
-    int[] rc = new int[1];
-    T[] out = newArray();
-    rc[0] = rc(command, () -> {
-      out[0] = c.get();
-      return null;
-    });
-    if (rc[0] != TPM_RC_SUCCESS) {
-      throw failed(command, rc[0]);
+    T out = run(command, c);
+    int rc = tpm._getLastResponseCode().toInt(); // compare ints: TPM_RC.fromInt returns aliases
+    if (rc != TPM_RC_SUCCESS) {
+      throw failed(command, rc);
     }
-    return out[0];
+    return out;
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T> T[] newArray() {
-    return (T[]) new Object[1];
-  }
-
-  /** Runs one command with errors allowed; returns its response code (TSS.Java's decoded form). */
-  private int rc(String command, Supplier<Void> c) throws DzException {
+  /** Runs one command with errors allowed, so TSS.Java neither prints nor throws on a TPM error. */
+  private <T> T run(String command, Supplier<T> c) throws DzException {
     try {
       tpm._allowErrors();
-      c.get();
-      return tpm._getLastResponseCode().toInt(); // compare ints: TPM_RC.fromInt returns aliases
+      return c.get();
     } catch (RuntimeException e) {
       throw new DzException(DzException.Kind.UNAVAILABLE,
           "TPM2_" + command + " on " + transport + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The last command's response code, as TSS.Java decodes it (parameter/handle bits removed). */
+  private int lastRc() {
+    return tpm._getLastResponseCode().toInt();
   }
 
   private DzException failed(String command, int rc) {
@@ -404,7 +426,7 @@ public final class Tpm implements AutoCloseable {
         }
       }
     }
-    return new String(sb.toString().getBytes(StandardCharsets.US_ASCII), StandardCharsets.US_ASCII).trim();
+    return sb.toString().trim();
   }
 
   private static String bankName(int alg) {
