@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Supplier;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.DERSequence;
@@ -52,11 +51,10 @@ public final class Tpm implements AutoCloseable {
    */
   public static final int AK_HANDLE = 0x81010010;
 
-  private static final int TPM_RC_SUCCESS = 0;
-  private static final int TPM_RC_INITIALIZE = 0x100;
   private static final HexFormat HEX = HexFormat.of();
 
   private final tss.Tpm tpm;
+  private final TssCalls tss;
   private final TpmDevice device;
   private final String transport;
   private AkInfo ak;
@@ -66,6 +64,7 @@ public final class Tpm implements AutoCloseable {
     this.transport = transport;
     this.tpm = new tss.Tpm();
     tpm._setDevice(device);
+    this.tss = new TssCalls(tpm, transport);
   }
 
   /**
@@ -109,13 +108,13 @@ public final class Tpm implements AutoCloseable {
 
   /** TPM2_Startup(CLEAR), accepting "already started" (swtpm's startup-clear flag does it). */
   private void startup() throws DzException {
-    run("Startup", () -> {
+    tss.run("Startup", () -> {
       tpm.Startup(TPM_SU.CLEAR);
-      return null;
+      return null; // checked below: "already started" is fine
     });
-    int rc = lastRc();
-    if (rc != TPM_RC_SUCCESS && rc != TPM_RC_INITIALIZE) {
-      throw failed("Startup", rc);
+    int rc = tss.lastRc();
+    if (rc != TssCalls.TPM_RC_SUCCESS && rc != TssCalls.TPM_RC_INITIALIZE) {
+      throw tss.failed("Startup", rc);
     }
   }
 
@@ -138,7 +137,7 @@ public final class Tpm implements AutoCloseable {
 
   /** What TPM this is: manufacturer, firmware, spec revision and allocated PCR banks. */
   public TpmInfo info() throws DzException {
-    GetCapabilityResponse props = call("GetCapability",
+    GetCapabilityResponse props = tss.call("GetCapability",
         () -> tpm.GetCapability(TPM_CAP.TPM_PROPERTIES, TPM_PT.FAMILY_INDICATOR.toInt(), 16));
     Map<Integer, Integer> p = new TreeMap<>();
     for (TPMS_TAGGED_PROPERTY tp : ((TPML_TAGGED_TPM_PROPERTY) props.capabilityData).tpmProperty) {
@@ -149,11 +148,11 @@ public final class Tpm implements AutoCloseable {
     int rev = p.getOrDefault(TPM_PT.REVISION.toInt(), 0);
     String vendor = ascii(p, TPM_PT.VENDOR_STRING_1.toInt(), TPM_PT.VENDOR_STRING_2.toInt(),
         TPM_PT.VENDOR_STRING_3.toInt(), TPM_PT.VENDOR_STRING_4.toInt());
-    GetCapabilityResponse pcrs = call("GetCapability", () -> tpm.GetCapability(TPM_CAP.PCRS, 0, 1));
+    GetCapabilityResponse pcrs = tss.call("GetCapability", () -> tpm.GetCapability(TPM_CAP.PCRS, 0, 1));
     List<String> banks = new ArrayList<>();
     for (TPMS_PCR_SELECTION s : ((TPML_PCR_SELECTION) pcrs.capabilityData).pcrSelections) {
       if (new BigInteger(1, s.pcrSelect).signum() != 0) {
-        banks.add(bankName(s.hash.toInt()));
+        banks.add(Pcrs.bankName(s.hash.toInt()));
       }
     }
     return new TpmInfo(transport, ascii(p, TPM_PT.MANUFACTURER.toInt()), vendor,
@@ -168,14 +167,14 @@ public final class Tpm implements AutoCloseable {
    * @return index → lower-case hex value, ascending
    */
   public SortedMap<Integer, String> pcrRead(List<Integer> pcrs) throws DzException {
-    TreeSet<Integer> remaining = checkedPcrs(pcrs);
+    TreeSet<Integer> remaining = Pcrs.checked(pcrs);
     TreeMap<Integer, String> out = new TreeMap<>();
     while (!remaining.isEmpty()) {
-      TPMS_PCR_SELECTION[] sel = selection(remaining);
-      PCR_ReadResponse r = call("PCR_Read", () -> tpm.PCR_Read(sel));
+      TPMS_PCR_SELECTION[] sel = Pcrs.sha256(remaining);
+      PCR_ReadResponse r = tss.call("PCR_Read", () -> tpm.PCR_Read(sel));
       int j = 0;
       for (TPMS_PCR_SELECTION s : r.pcrSelectionOut) {
-        for (int i : indexes(s.pcrSelect)) {
+        for (int i : Pcrs.indexes(s.pcrSelect)) {
           if (s.hash.toInt() == TpmPublicArea.ALG_SHA256 && j < r.pcrValues.length) {
             out.put(i, HEX.formatHex(r.pcrValues[j].buffer));
             remaining.remove(i);
@@ -193,14 +192,12 @@ public final class Tpm implements AutoCloseable {
 
   /** Extends one SHA-256 PCR with a 32-byte digest (tests and demos; the agent measures with it). */
   public void pcrExtend(int pcr, byte[] sha256Digest) throws DzException {
-    checkedPcrs(List.of(pcr));
+    Pcrs.checked(List.of(pcr));
     if (sha256Digest == null || sha256Digest.length != 32) {
       throw new DzException(DzException.Kind.BAD_INPUT, "PCR extend needs a 32-byte SHA-256 digest");
     }
-    call("PCR_Extend", () -> {
-      tpm.PCR_Extend(TPM_HANDLE.pcr(pcr), new TPMT_HA[] {new TPMT_HA(TPM_ALG_ID.SHA256, sha256Digest)});
-      return null;
-    });
+    tss.exec("PCR_Extend", () -> tpm.PCR_Extend(
+        TPM_HANDLE.pcr(pcr), new TPMT_HA[] {new TPMT_HA(TPM_ALG_ID.SHA256, sha256Digest)}));
   }
 
   /**
@@ -214,18 +211,15 @@ public final class Tpm implements AutoCloseable {
       return ak;
     }
     TPM_HANDLE h = new TPM_HANDLE(AK_HANDLE);
-    ReadPublicResponse existing = run("ReadPublic", () -> tpm.ReadPublic(h));
-    if (lastRc() != TPM_RC_SUCCESS) { // TPM_RC_HANDLE: not created yet on this TPM
+    ReadPublicResponse existing = tss.run("ReadPublic", () -> tpm.ReadPublic(h));
+    if (tss.lastRc() != TssCalls.TPM_RC_SUCCESS) { // TPM_RC_HANDLE: not created yet on this TPM
       TPM_HANDLE created = createPrimary(TPM_HANDLE.from(TPM_RH.ENDORSEMENT), true);
       try {
-        call("EvictControl", () -> {
-          tpm.EvictControl(TPM_HANDLE.from(TPM_RH.OWNER), created, h);
-          return null;
-        });
+        tss.exec("EvictControl", () -> tpm.EvictControl(TPM_HANDLE.from(TPM_RH.OWNER), created, h));
       } finally {
         flush(created);
       }
-      existing = call("ReadPublic", () -> tpm.ReadPublic(h));
+      existing = tss.call("ReadPublic", () -> tpm.ReadPublic(h));
     }
     TpmPublicArea pub = publicArea(existing.outPublic.toTpm());
     if (!AkTemplates.isAk(pub)) {
@@ -256,14 +250,14 @@ public final class Tpm implements AutoCloseable {
   /** Quotes with any signing key; package-private so tests can quote with keys the agent never uses. */
   TpmEvidence quote(TPM_HANDLE key, byte[] keyPublic, List<Integer> pcrs, byte[] qualifyingData)
       throws DzException {
-    TreeSet<Integer> set = checkedPcrs(pcrs);
+    TreeSet<Integer> set = Pcrs.checked(pcrs);
     if (qualifyingData == null || qualifyingData.length > 64) {
       throw new DzException(DzException.Kind.BAD_INPUT, "qualifyingData must be 0..64 bytes");
     }
     for (int attempt = 0; attempt < 3; attempt++) {
       SortedMap<Integer, String> values = pcrRead(List.copyOf(set));
-      QuoteResponse q = call("Quote",
-          () -> tpm.Quote(key, qualifyingData, new TPMS_NULL_SIG_SCHEME(), selection(set)));
+      QuoteResponse q = tss.call("Quote",
+          () -> tpm.Quote(key, qualifyingData, new TPMS_NULL_SIG_SCHEME(), Pcrs.sha256(set)));
       byte[] attest = q.quoted.toTpm();
       StringBuilder concat = new StringBuilder();
       values.values().forEach(concat::append);
@@ -286,7 +280,7 @@ public final class Tpm implements AutoCloseable {
 
   /** Creates a transient ECC P-256 signing primary under {@code hierarchy}; flush it after use. */
   TPM_HANDLE createPrimary(TPM_HANDLE hierarchy, boolean restricted) throws DzException {
-    CreatePrimaryResponse r = call("CreatePrimary", () -> tpm.CreatePrimary(hierarchy,
+    CreatePrimaryResponse r = tss.call("CreatePrimary", () -> tpm.CreatePrimary(hierarchy,
         new TPMS_SENSITIVE_CREATE(new byte[0], new byte[0]), AkTemplates.eccSigning(restricted),
         new byte[0], new TPMS_PCR_SELECTION[0]));
     return r.handle;
@@ -294,16 +288,12 @@ public final class Tpm implements AutoCloseable {
 
   /** TPM2_ReadPublic: TPMT_PUBLIC bytes, name and qualified name of a loaded object. */
   ReadPublicResponse readPublic(TPM_HANDLE h) throws DzException {
-    return call("ReadPublic", () -> tpm.ReadPublic(h));
+    return tss.call("ReadPublic", () -> tpm.ReadPublic(h));
   }
 
-  /** Removes a transient object; errors are ignored (best effort cleanup). */
+  /** Removes a transient object, best effort. */
   void flush(TPM_HANDLE h) {
-    try {
-      tpm._allowErrors().FlushContext(h);
-    } catch (RuntimeException ignored) {
-      // the connection is gone; so is nothing we could do about the object
-    }
+    tss.flush(h);
   }
 
   /** Where this TPM is, e.g. {@code /dev/tpmrm0}. */
@@ -317,46 +307,7 @@ public final class Tpm implements AutoCloseable {
     device.close();
   }
 
-  // --- plumbing -----------------------------------------------------------------------------
-
-  /** Runs one command and fails on any response code but success. */
-  private <T> T call(String command, Supplier<T> c) throws DzException {
-    T out = run(command, c);
-    int rc = tpm._getLastResponseCode().toInt(); // compare ints: TPM_RC.fromInt returns aliases
-    if (rc != TPM_RC_SUCCESS) {
-      throw failed(command, rc);
-    }
-    return out;
-  }
-
-  /** Runs one command with errors allowed, so TSS.Java neither prints nor throws on a TPM error. */
-  private <T> T run(String command, Supplier<T> c) throws DzException {
-    try {
-      tpm._allowErrors();
-      return c.get();
-    } catch (RuntimeException e) {
-      throw new DzException(DzException.Kind.UNAVAILABLE,
-          "TPM2_" + command + " on " + transport + " failed: " + e.getMessage(), e);
-    }
-  }
-
-  /** The last command's response code, as TSS.Java decodes it (parameter/handle bits removed). */
-  private int lastRc() {
-    return tpm._getLastResponseCode().toInt();
-  }
-
-  private DzException failed(String command, int rc) {
-    String name = tpm._getLastResponseCode().toString();
-    String hint = switch (rc) {
-      case 0x0a2, 0x09a, 0x08e -> "; a hierarchy has a password (DriftZero expects empty owner and"
-          + " endorsement auth) or the key's auth is wrong";
-      case 0x921 -> "; the TPM is in dictionary-attack lockout, wait or reset it";
-      case TPM_RC_INITIALIZE -> "; the TPM was not started up";
-      default -> "";
-    };
-    return new DzException(DzException.Kind.UNAVAILABLE, String.format(
-        "TPM2_%s on %s failed: %s (0x%03x)%s", command, transport, name, rc, hint));
-  }
+  // --- helpers -----------------------------------------------------------------------------
 
   private TpmPublicArea publicArea(byte[] bytes) throws DzException {
     try {
@@ -367,38 +318,6 @@ public final class Tpm implements AutoCloseable {
               + " it, free it with 'tpm2_evictcontrol -C o -c 0x%08x' and retry",
           transport, AK_HANDLE, e.getMessage(), AK_HANDLE));
     }
-  }
-
-  private static TreeSet<Integer> checkedPcrs(List<Integer> pcrs) throws DzException {
-    if (pcrs == null || pcrs.isEmpty()) {
-      throw new DzException(DzException.Kind.BAD_INPUT, "no PCRs selected; name PCR indexes 0..23");
-    }
-    TreeSet<Integer> set = new TreeSet<>();
-    for (Integer i : pcrs) {
-      if (i == null || i < 0 || i > 23 || !set.add(i)) {
-        throw new DzException(DzException.Kind.BAD_INPUT,
-            "PCR selection " + pcrs + " is invalid: indexes must be distinct, 0..23");
-      }
-    }
-    return set;
-  }
-
-  private static TPMS_PCR_SELECTION[] selection(Iterable<Integer> pcrs) {
-    byte[] select = new byte[3];
-    for (int i : pcrs) {
-      select[i / 8] |= (byte) (1 << (i % 8));
-    }
-    return new TPMS_PCR_SELECTION[] {new TPMS_PCR_SELECTION(TPM_ALG_ID.SHA256, select)};
-  }
-
-  private static List<Integer> indexes(byte[] select) {
-    List<Integer> out = new ArrayList<>();
-    for (int bit = 0; bit < select.length * 8; bit++) {
-      if ((select[bit / 8] & (1 << (bit % 8))) != 0) {
-        out.add(bit);
-      }
-    }
-    return out;
   }
 
   /** ECDSA (r, s) as the DER SEQUENCE JCA verifies. */
@@ -427,16 +346,5 @@ public final class Tpm implements AutoCloseable {
       }
     }
     return sb.toString().trim();
-  }
-
-  private static String bankName(int alg) {
-    return switch (alg) {
-      case 0x0004 -> "sha1";
-      case 0x000B -> "sha256";
-      case 0x000C -> "sha384";
-      case 0x000D -> "sha512";
-      case 0x0012 -> "sm3_256";
-      default -> String.format("alg_0x%04x", alg);
-    };
   }
 }
