@@ -31,6 +31,7 @@ import tss.tpm.TPMS_SENSITIVE_CREATE;
 import tss.tpm.TPMS_SIGNATURE_ECDSA;
 import tss.tpm.TPMS_TAGGED_PROPERTY;
 import tss.tpm.TPMT_HA;
+import tss.tpm.TPMT_TK_HASHCHECK;
 import tss.tpm.TPM_ALG_ID;
 import tss.tpm.TPM_CAP;
 import tss.tpm.TPM_HANDLE;
@@ -289,6 +290,17 @@ public final class Tpm implements AutoCloseable {
   /** TPM2_ReadPublic: TPMT_PUBLIC bytes, name and qualified name of a loaded object. */
   ReadPublicResponse readPublic(TPM_HANDLE h) throws DzException {
     return tss.call("ReadPublic", () -> tpm.ReadPublic(h));
+  }
+
+  /**
+   * TPM2_Sign of an externally computed digest, without a hash-check ticket. Tests use it to show
+   * why only restricted AKs are accepted: the AK refuses (TPM_RC_TICKET), an unrestricted key signs
+   * anything, including a forged TPMS_ATTEST.
+   */
+  byte[] signDigest(TPM_HANDLE key, byte[] digest) throws DzException {
+    TPMS_SIGNATURE_ECDSA sig = (TPMS_SIGNATURE_ECDSA) tss.call("Sign",
+        () -> tpm.Sign(key, digest, new TPMS_NULL_SIG_SCHEME(), TPMT_TK_HASHCHECK.nullTicket()));
+    return der(sig.signatureR, sig.signatureS);
   }
 
   /** Removes a transient object, best effort. */

@@ -2,6 +2,7 @@ package io.driftzero.core.tpm;
 
 import static io.driftzero.core.tpm.TpmSwtpmTest.codes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.driftzero.core.DzException;
@@ -10,7 +11,10 @@ import io.driftzero.core.model.Actor;
 import io.driftzero.core.model.EnvironmentAttestation;
 import io.driftzero.core.model.HardwareAnchor;
 import io.driftzero.core.model.Reason;
+import java.nio.charset.StandardCharsets;
+import java.security.Signature;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +54,8 @@ class QuoteVerifierTest {
   @Test
   void validQuoteVerifies() {
     assertEquals(List.of(), verify(good));
-    assertEquals(List.of(), verifier.verify(good, att.bindingDigest(), PCRS, good.pcrs().entrySet().stream()
-        .collect(java.util.stream.Collectors.toMap(e -> Integer.parseInt(e.getKey()), Map.Entry::getValue))));
+    Map<Integer, String> expected = Map.of(0, good.pcrs().get("0"), 16, good.pcrs().get("16"));
+    assertEquals(List.of(), verifier.verify(good, att.bindingDigest(), PCRS, expected));
   }
 
   @Test
@@ -59,7 +63,7 @@ class QuoteVerifierTest {
     EnvironmentAttestation anchored =
         att.withHardwareAnchor(new HardwareAnchor(TpmEvidence.ANCHOR_TYPE, good.toAnchorEvidence()));
     EnvironmentAttestation received =
-        Json.read(new String(anchored.payload(), java.nio.charset.StandardCharsets.UTF_8),
+        Json.read(new String(anchored.payload(), StandardCharsets.UTF_8),
             EnvironmentAttestation.class, "attestation");
     assertEquals(List.of(), verifier.verify(received.hardwareAnchor().evidence(), received.bindingDigest(),
         PCRS, Map.of()));
@@ -146,6 +150,42 @@ class QuoteVerifierTest {
       List<Reason> r = enrolled.verify(ev, att.bindingDigest(), PCRS, Map.of());
       assertEquals(List.of(QuoteVerifier.TPM_AK_NOT_RESTRICTED), codes(r));
       assertTrue(r.get(0).message().contains("unrestricted ("), r.get(0).message());
+    } finally {
+      tpm.flush(key);
+    }
+  }
+
+  /**
+   * The attack the restricted check stops, done with the real TPM: a forged TPMS_ATTEST (claiming
+   * PCR 16 is all zeros) signed by TPM2_Sign. The AK refuses to sign it; an unrestricted key signs
+   * it, the signature is valid ECDSA, and the verifier still refuses the key.
+   */
+  @Test
+  void forgedQuoteSignedByAnUnrestrictedKeyIsRefused() throws Exception {
+    byte[] forged = Base64.getDecoder().decode(good.attest());
+    byte[] fakeDigest = TpmPublicArea.sha256(HexFormat.of().parseHex(good.pcrs().get("0") + "00".repeat(32)));
+    System.arraycopy(fakeDigest, 0, forged, forged.length - 32, 32);
+
+    DzException refused = assertThrows(DzException.class,
+        () -> tpm.signDigest(new TPM_HANDLE(Tpm.AK_HANDLE), TpmPublicArea.sha256(forged)));
+    assertTrue(refused.getMessage().contains("TICKET"), refused.getMessage());
+
+    TPM_HANDLE key = tpm.createPrimary(TPM_HANDLE.from(TPM_RH.ENDORSEMENT), false);
+    try {
+      byte[] pub = tpm.readPublic(key).outPublic.toTpm();
+      byte[] name = TpmPublicArea.nameOf(pub);
+      System.arraycopy(QuoteVerifier.qualifiedSigner(name), 0, forged, 8, 34); // after magic, type, size
+      byte[] sig = tpm.signDigest(key, TpmPublicArea.sha256(forged));
+      Signature jca = Signature.getInstance("SHA256withECDSA");
+      jca.initVerify(TpmPublicArea.parse(pub).publicKey());
+      jca.update(forged);
+      assertTrue(jca.verify(sig), "the forgery carries a valid signature");
+
+      Map<String, String> fakePcrs = Map.of("0", good.pcrs().get("0"), "16", "00".repeat(32));
+      TpmEvidence ev = new TpmEvidence(TpmPublicArea.hex(name), b64(pub), b64(forged), b64(sig), "sha256", fakePcrs);
+      QuoteVerifier enrolled = new QuoteVerifier(List.of(new EnrolledAk(ev.akName(), "unrestricted")));
+      assertEquals(List.of(QuoteVerifier.TPM_AK_NOT_RESTRICTED),
+          codes(enrolled.verify(ev, att.bindingDigest(), PCRS, Map.of())));
     } finally {
       tpm.flush(key);
     }
