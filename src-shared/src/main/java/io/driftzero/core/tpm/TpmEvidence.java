@@ -6,6 +6,7 @@ import io.driftzero.core.DzException;
 import io.driftzero.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -37,7 +38,7 @@ public record TpmEvidence(
     if (pcrs != null) {
       TreeMap<String, String> sorted = new TreeMap<>(TpmEvidence::byIndex);
       sorted.putAll(pcrs);
-      pcrs = java.util.Collections.unmodifiableSortedMap(sorted);
+      pcrs = Collections.unmodifiableSortedMap(sorted);
     }
   }
 
