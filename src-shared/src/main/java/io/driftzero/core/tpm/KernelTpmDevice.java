@@ -40,7 +40,8 @@ final class KernelTpmDevice extends TpmDevice {
     if (path == null) {
       throw new DzException(DzException.Kind.UNAVAILABLE,
           "No TPM found for " + TpmMode.SETTING + " " + mode + ": neither " + rm + " nor " + raw
-              + " exists. Enable the TPM (firmware setting, or the cloud VM's vTPM), or run with "
+              + " exists. Enable the TPM (firmware setting, or the cloud VM's vTPM; the device is"
+              + " usually group 'tss', which this user must be in), or run with "
               + TpmMode.SETTING + " none (no hardware anchor) or " + TpmMode.SETTING
               + " swtpm:HOST:PORT (software TPM, tests only)");
     }

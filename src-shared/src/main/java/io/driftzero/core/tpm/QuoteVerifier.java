@@ -36,17 +36,29 @@ import java.util.regex.Pattern;
  * {@link #TPM_QUALIFIED_SIGNER}: DriftZero only enrols endorsement-hierarchy primary AKs.
  */
 public final class QuoteVerifier {
+  /** Not base64/JSON, a missing field, an unsupported key type, a bad PCR map or unparsable TPMS_ATTEST. */
   public static final String TPM_EVIDENCE_MALFORMED = "TPM_EVIDENCE_MALFORMED";
+  /** {@code ak_name} is not among the enrolled AKs. */
   public static final String TPM_AK_NOT_ENROLLED = "TPM_AK_NOT_ENROLLED";
+  /** {@code ak_public} does not hash to {@code ak_name}. */
   public static final String TPM_AK_NAME_MISMATCH = "TPM_AK_NAME_MISMATCH";
+  /** The key lacks restricted, fixedTPM or sign: it could have signed a forgery. */
   public static final String TPM_AK_NOT_RESTRICTED = "TPM_AK_NOT_RESTRICTED";
+  /** ECDSA-SHA256 over the TPMS_ATTEST bytes does not verify with the AK. */
   public static final String TPM_SIGNATURE_INVALID = "TPM_SIGNATURE_INVALID";
+  /** The signed data does not start with TPM_GENERATED_VALUE. */
   public static final String TPM_ATTEST_MAGIC = "TPM_ATTEST_MAGIC";
+  /** The signed attestation is not a TPM_ST_ATTEST_QUOTE. */
   public static final String TPM_ATTEST_TYPE = "TPM_ATTEST_TYPE";
+  /** qualifiedSigner is not that of an endorsement-hierarchy primary with the AK's name. */
   public static final String TPM_QUALIFIED_SIGNER = "TPM_QUALIFIED_SIGNER";
+  /** extraData is not the expected qualifyingData (stale or replayed quote). */
   public static final String TPM_NONCE_MISMATCH = "TPM_NONCE_MISMATCH";
+  /** The quoted PCR selection is not exactly the expected sha256 selection. */
   public static final String TPM_PCR_SELECTION = "TPM_PCR_SELECTION";
+  /** The reported PCR values do not hash to the signed pcrDigest. */
   public static final String TPM_PCR_DIGEST = "TPM_PCR_DIGEST";
+  /** A reported PCR value differs from the expected one (one reason per PCR). */
   public static final String TPM_PCR_VALUE_MISMATCH = "TPM_PCR_VALUE_MISMATCH";
 
   /** TPM_RH_ENDORSEMENT: the name (and qualified name) of the endorsement hierarchy. */

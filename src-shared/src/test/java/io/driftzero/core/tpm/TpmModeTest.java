@@ -60,7 +60,7 @@ class TpmModeTest {
     String m = e.getMessage();
     assertTrue(m.contains("--tpm auto"), m);
     assertTrue(m.contains(dev.resolve("tpmrm0").toString()) && m.contains(dev.resolve("tpm0").toString()), m);
-    assertTrue(m.contains("--tpm none") && m.contains("--tpm swtpm:HOST:PORT"), m);
+    assertTrue(m.contains("--tpm none") && m.contains("--tpm swtpm:HOST:PORT") && m.contains("'tss'"), m);
   }
 
   @Test
