@@ -1,14 +1,37 @@
 #!/usr/bin/env bash
-# Installs what the tests need, idempotently: Debian packages only when missing.
+# Installs the Debian packages DriftZero's tests talk to (real protocol peers, not mocks).
+# Idempotent: installs only what is missing, runs `apt-get update` at most once, exits non-zero on
+# failure. Add a package by adding a line to PACKAGES.
 set -euo pipefail
-PACKAGES=(${DZ_TEST_PACKAGES:-})
+
+PACKAGES=(
+  swtpm        # software TPM 2.0 (io.driftzero.core.tpm tests)
+  swtpm-tools  # swtpm_setup: EK provisioning for a swtpm state dir
+  tpm2-tools   # tpm2_pcrread etc.: cross-checks PCR values read through TSS.Java
+)
+
 missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$pkg")
+  fi
 done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "install-test-deps: installing ${missing[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
 fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+  else
+    echo "install-test-deps: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+echo "install-test-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq >/dev/null
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
