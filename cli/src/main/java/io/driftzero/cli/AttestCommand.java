@@ -14,6 +14,8 @@ import io.driftzero.core.model.AttestResponse;
 import io.driftzero.core.model.Reason;
 import io.driftzero.core.sign.AttestationSigner;
 import io.driftzero.core.sign.KeyFileSigner;
+import io.driftzero.core.tpm.TpmAnchorSource;
+import io.driftzero.core.tpm.TpmMode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -49,6 +51,10 @@ final class AttestCommand implements Callable<Integer> {
   @Option(names = "--session-file", description = "Where to save the session (default: $DZ_SESSION_FILE, else $RUNNER_TEMP or the temp dir).")
   Path sessionFile;
 
+  @Option(names = "--tpm", description = "TPM for a hardware-anchored quote: none, auto (kernel device only),"
+      + " device, or swtpm:HOST:PORT (default: $DZ_TPM, else none).")
+  String tpm;
+
   @Option(names = "--dry-run", description = "Ask dz-control what it would decide; consumes and records nothing.")
   boolean dryRun;
 
@@ -64,9 +70,14 @@ final class AttestCommand implements Callable<Integer> {
     Manifest m = Manifest.load(manifest);
     AttestationSigner signer = signer(env);
     Actor who = new Actor("pipeline", actorId(env));
-    AttestFlow flow = AttestFlow.builder().client(client).manifest(m).signer(signer).actor(who).policy(pol)
+    AttestFlow.Builder flowBuilder = AttestFlow.builder().client(client).manifest(m).signer(signer).actor(who).policy(pol)
         .measurer(new EnvironmentMeasurer(env, SystemProbe.local()))
-        .log(output.json() ? l -> {} : l -> out.println("  " + l)).build();
+        .log(output.json() ? l -> {} : l -> out.println("  " + l));
+    TpmMode tpmMode = TpmMode.parse(tpm != null ? tpm : env.getOrDefault("DZ_TPM", "none"));
+    if (tpmMode.enabled()) {
+      flowBuilder.hardwareAnchor(new TpmAnchorSource(tpmMode));
+    }
+    AttestFlow flow = flowBuilder.build();
     if (dryRun) {
       return DryRun.run(client, flow, output, out);
     }

@@ -14,6 +14,7 @@ import io.driftzero.control.verify.AttestationVerifier;
 import io.driftzero.control.verify.EvidenceCheck;
 import io.driftzero.control.verify.KeySignatureCheck;
 import io.driftzero.control.verify.Reasons;
+import io.driftzero.control.verify.TpmQuoteCheck;
 import io.driftzero.core.DzException;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -100,8 +101,9 @@ public final class ControlPlane implements AutoCloseable {
         NonceService nonces = new NonceService(db, clock, nonceTtl);
         List<EvidenceCheck> checks = new ArrayList<>();
         checks.add(new KeySignatureCheck());
+        checks.add(new TpmQuoteCheck());
         checks.addAll(extraChecks);
-        checks.add(unverifiableEvidence(extraChecks));
+        checks.add(unverifiableEvidence(checks));
         AttestationVerifier verifier = new AttestationVerifier(clock, maxSkew, checks);
         AttestService attest = new AttestService(policies, nonces, verifier, audit, clock, sessionTtl);
         CredentialService credentials = new CredentialService(new Attestations(db), policies,

@@ -17,6 +17,11 @@ import io.driftzero.core.model.Actor;
 import io.driftzero.core.model.CredentialResponse;
 import io.driftzero.core.sign.EcKeys;
 import io.driftzero.core.sign.KeyFileSigner;
+import io.driftzero.core.tpm.Tpm;
+import io.driftzero.core.tpm.TpmAnchorSource;
+import io.driftzero.core.tpm.TpmMode;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -43,6 +48,10 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--work-dir", defaultValue = ".driftzero", description = "Where the demo keeps its files (default ${DEFAULT-VALUE}).")
   Path workDir;
 
+  @Option(names = "--tpm", description = "TPM to quote with: none, auto, device or swtpm:HOST:PORT (default: $DZ_TPM,"
+      + " else a software TPM on 127.0.0.1:2321 if one is running, else none).")
+  String tpm;
+
   @Option(names = "--show-token", description = "Also print the credential itself (a secret; off by default).")
   boolean showToken;
 
@@ -66,15 +75,26 @@ public final class Demo implements Callable<Integer> {
     EnvironmentMeasurer measurer = new EnvironmentMeasurer(System.getenv(), SystemProbe.local());
     Manifest manifest = Manifest.fromMeasurements("dz://env/demo-build", "1.0",
         "This machine as measured by the demo", measurer.measure(List.of()));
+    TpmMode tpmMode = chooseTpm();
+    String akName = null;
+    if (tpmMode.enabled()) {
+      try (Tpm t = Tpm.open(tpmMode)) {
+        akName = t.attestationKey().name();
+        manifest = manifest.withPcrs(t.pcrRead(Manifest.DEFAULT_PCR_SELECTION));
+      }
+    }
     Path manifestFile = workDir.resolve("manifests/demo-build.yaml");
     Files.createDirectories(manifestFile.getParent());
     Files.writeString(manifestFile, manifest.toYaml());
     Path policyFile = workDir.resolve("policy.yaml");
-    Files.writeString(policyFile, policyYaml(EcKeys.publicPem(agentKey)));
+    Files.writeString(policyFile, policyYaml(EcKeys.publicPem(agentKey), akName));
     out.println("manifest " + manifest.id() + "@" + manifest.version() + " " + manifest.hash() + " -> " + manifestFile);
     manifest.facts().forEach((k, v) -> out.println("    " + k + ": " + String.join(" | ", v)));
     out.println("policy   " + POLICY + " -> " + policyFile);
     out.println("agent key enrolled: " + signer.keyId() + " (bound to " + ACTOR + ")");
+    if (akName != null) {
+      out.println("TPM AK enrolled:    " + akName + " (require_tpm: true; PCRs 0-7 pinned in the manifest)");
+    }
 
     try (ControlPlane cp = ControlPlane.builder().dataDir(workDir.resolve("data")).policyFile(policyFile).start()) {
       section("2. dz-control started in-process");
@@ -85,9 +105,16 @@ public final class Demo implements Callable<Integer> {
 
       section("3. Pipeline: nonce → measure → sign → attest");
       out.println("Sigstore keyless: not configured in the demo; signing with the enrolled key instead.");
-      out.println("TPM: not used by the demo (no --tpm).");
-      AttestFlow flow = AttestFlow.builder().client(client).measurer(measurer).manifest(manifest).signer(signer)
-          .actor(new Actor("pipeline", ACTOR)).policy(POLICY).log(l -> out.println("  " + l)).build();
+      AttestFlow.Builder fb = AttestFlow.builder().client(client).measurer(measurer).manifest(manifest).signer(signer)
+          .actor(new Actor("pipeline", ACTOR)).policy(POLICY).log(l -> out.println("  " + l));
+      if (tpmMode.enabled()) {
+        out.println("TPM: " + tpmMode + ": the attestation carries a TPM 2.0 quote over PCRs 0-7, bound to the nonce.");
+        fb.hardwareAnchor(new TpmAnchorSource(tpmMode));
+      } else {
+        out.println("TPM: none. No software TPM is running on 127.0.0.1:2321 and none was named, so the attestation"
+            + " has no hardware anchor (start one with 'scripts/swtpm.sh start' or pass --tpm).");
+      }
+      AttestFlow flow = fb.build();
       AttestFlow.Result r = flow.attest();
       out.println("decision:       " + r.response().result() + " " + r.response().reasons());
       out.println("attestation_id: " + r.response().attestationId());
@@ -143,7 +170,21 @@ public final class Demo implements Callable<Integer> {
     return "    " + s.replace("\n", "\n    ");
   }
 
-  static String policyYaml(String agentPublicPem) throws IOException {
+  /** --tpm, else $DZ_TPM, else a software TPM on the conventional port if something listens there. */
+  private TpmMode chooseTpm() throws DzException {
+    String choice = tpm != null ? tpm : System.getenv("DZ_TPM");
+    if (choice != null) {
+      return TpmMode.parse(choice);
+    }
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", 2321), 300);
+      return TpmMode.swtpm("127.0.0.1", 2321);
+    } catch (IOException e) {
+      return TpmMode.none();
+    }
+  }
+
+  static String policyYaml(String agentPublicPem, String akName) throws IOException {
     return "# Example policy written by 'dz-control demo'. See docs/policy-reference.md.\n"
         + "version: 1\n"
         + "manifests:\n"
@@ -153,6 +194,8 @@ public final class Demo implements Callable<Integer> {
         + "    actors: [\"github.com/example-org/app/*\"]\n"
         + "    public_key: |\n"
         + "      " + agentPublicPem.trim().replace("\n", "\n      ") + "\n"
+        + (akName == null ? "" : "tpm_aks:\n  - id: this-machine\n    name: " + akName + "\n"
+            + "    actors: [\"github.com/example-org/app/*\"]\n")
         + "policies:\n"
         + "  - id: " + POLICY + "\n"
         + "    actors: [\"" + ACTOR + "\"]\n"
@@ -161,6 +204,6 @@ public final class Demo implements Callable<Integer> {
         + "    scopes: [\"deploy\"]\n"
         + "    max_ttl_seconds: 900\n"
         + "    require_sigstore: false\n"
-        + "    require_tpm: false\n";
+        + "    require_tpm: " + (akName != null) + "\n";
   }
 }

@@ -10,7 +10,12 @@ import java.util.List;
  * into a validated {@link PolicySet}; every field here is checked there with file and line.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record PolicyFile(Integer version, List<JsonNode> manifests, List<AgentKey> agentKeys, List<Rule> policies) {
+public record PolicyFile(Integer version, List<JsonNode> manifests, List<AgentKey> agentKeys, List<TpmAk> tpmAks,
+    List<Rule> policies) {
+
+  /** An enrolled TPM attestation key: its TPM name and the actors whose runners hold it. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record TpmAk(String id, String name, List<String> actors) {}
 
   /** An enrolled agent signing key and the actors it may speak for. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -45,8 +45,10 @@ public final class PolicyLoader {
     }
     Map<String, Manifest> manifests = manifests(doc, pf, baseDir);
     Map<String, PolicySet.EnrolledKey> keys = agentKeys(doc, pf, baseDir);
+    Map<String, PolicySet.TpmAk> aks = tpmAks(doc, pf);
     Map<String, PolicySet.Policy> policies = policies(doc, pf, manifests);
-    return new PolicySet(source, Json.sha256(Json.utf8(text)), Map.copyOf(manifests), Map.copyOf(keys), Map.copyOf(policies));
+    return new PolicySet(source, Json.sha256(Json.utf8(text)), Map.copyOf(manifests), Map.copyOf(keys),
+        Map.copyOf(aks), Map.copyOf(policies));
   }
 
   private static Map<String, Manifest> manifests(YamlDoc doc, PolicyFile pf, Path baseDir) throws DzException {
@@ -111,6 +113,27 @@ public final class PolicyLoader {
       List<Glob> actors = globs(doc, k.actors(), at + "/actors", "the actor ids this key may claim, e.g. [\"github.com/org/repo/*\"]");
       if (out.putIfAbsent(key.getKeyID(), new PolicySet.EnrolledKey(key.getKeyID(), k.id(), key, actors)) != null) {
         throw doc.error(at, "this public key is enrolled twice");
+      }
+    }
+    return out;
+  }
+
+  private static Map<String, PolicySet.TpmAk> tpmAks(YamlDoc doc, PolicyFile pf) throws DzException {
+    Map<String, PolicySet.TpmAk> out = new LinkedHashMap<>();
+    List<PolicyFile.TpmAk> list = pf.tpmAks() == null ? List.of() : pf.tpmAks();
+    for (int i = 0; i < list.size(); i++) {
+      String at = "/tpm_aks/" + i;
+      PolicyFile.TpmAk a = list.get(i);
+      io.driftzero.core.tpm.EnrolledAk ak;
+      try {
+        ak = io.driftzero.core.tpm.EnrolledAk.parse(a.name(), a.id());
+      } catch (DzException e) {
+        throw doc.error(at + "/name", "'" + a.name() + "' " + io.driftzero.core.tpm.EnrolledAk.BAD_NAME
+            + "; copy it from 'dzctl tpm info' on the runner");
+      }
+      List<Glob> actors = globs(doc, a.actors(), at + "/actors", "the actor ids whose runners hold this AK");
+      if (out.putIfAbsent(ak.name(), new PolicySet.TpmAk(ak, actors)) != null) {
+        throw doc.error(at + "/name", "this AK is enrolled twice");
       }
     }
     return out;
