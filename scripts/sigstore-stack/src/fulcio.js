@@ -55,9 +55,9 @@ function createIssuer(ca, ctLog) {
     const precert = await x509.X509CertificateGenerator.create(tbs, webcrypto);
     const issuerKeyHash = await webcrypto.subtle.digest('SHA-256', await webcrypto.subtle.exportKey('spki', ca.keyPair.publicKey));
     const sct = Buffer.from(await ctLog.log(precert.rawData, issuerKeyHash));
-    // RFC 6962 SignedCertificateTimestampList: u16 list length, then u16 length + SCT.
-    const u16 = (n) => Buffer.from([n >> 8, n & 0xff]);
-    const sctList = Buffer.concat([u16(sct.length + 2), u16(sct.length), sct]);
+    // RFC 6962 SignedCertificateTimestampList: u16 list length, then the serialized SCT (which
+    // pkijs already prefixes with its own u16 length).
+    const sctList = Buffer.concat([Buffer.from([sct.length >> 8, sct.length & 0xff]), sct]);
     tbs.extensions.push(new x509.Extension(SCT_LIST_OID, false, derTlv(0x04, sctList)));
     const cert = await x509.X509CertificateGenerator.create(tbs, webcrypto);
     return Buffer.from(cert.rawData);
