@@ -17,24 +17,35 @@ record SigningFailure(Stage stage, boolean transientFailure, String detail) {
 
   private static final Pattern JWT = Pattern.compile("eyJ[\\w-]*\\.[\\w-]*\\.[\\w-]*");
 
-  static SigningFailure classify(KeylessSignerException e, String token) {
+  /**
+   * {@code e} is a {@link KeylessSignerException}, or a gRPC {@code StatusRuntimeException} that
+   * sigstore-java 2.0.0 lets escape unwrapped from its Fulcio client.
+   */
+  static SigningFailure classify(Exception e, String token) {
     String msg = String.valueOf(e.getMessage());
-    Stage stage = msg.startsWith("Failed to obtain signing certificate") ? Stage.FULCIO
+    Stage stage = msg.startsWith("Failed to obtain signing certificate") || isGrpc(e) ? Stage.FULCIO
         : msg.startsWith("Failed to put entry in rekor") ? Stage.REKOR : Stage.OTHER;
     Throwable root = e;
-    boolean transientFailure = false;
+    boolean transientFailure = isTransient(e);
     for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
       root = t;
       transientFailure |= isTransient(t);
     }
-    String detail = root == e ? msg : root.getClass().getSimpleName() + ": " + root.getMessage();
+    // gRPC's own message says more (status + server detail) than its netty cause.
+    Throwable shown = isGrpc(e) ? e : root;
+    String detail = shown == e && !isGrpc(e) ? msg : shown.getClass().getSimpleName() + ": " + shown.getMessage();
     return new SigningFailure(stage, transientFailure, redact(detail, token));
+  }
+
+  static boolean isGrpc(Throwable t) {
+    String type = t.getClass().getName();
+    return type.equals("io.grpc.StatusRuntimeException") || type.equals("io.grpc.StatusException");
   }
 
   private static boolean isTransient(Throwable t) {
     String type = t.getClass().getName();
     String msg = String.valueOf(t.getMessage());
-    if (type.equals("io.grpc.StatusRuntimeException") || type.equals("io.grpc.StatusException")) {
+    if (isGrpc(t)) {
       return msg.startsWith("UNAVAILABLE") || msg.startsWith("DEADLINE_EXCEEDED")
           || msg.startsWith("RESOURCE_EXHAUSTED");
     }

@@ -8,7 +8,6 @@ import dev.sigstore.trustroot.SigstoreTrustedRoot;
 import dev.sigstore.tuf.SigstoreTufClient;
 import io.driftzero.core.DzException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -71,8 +70,15 @@ public final class SigstoreInstance {
    * wrong kind fails at configuration time, naming the file.
    */
   public static Builder builder(Path trustedRoot, Path signingConfig) throws DzException {
-    check(trustedRoot, "trusted root", SigstoreTrustedRoot::from);
-    check(signingConfig, "signing config", SigstoreSigningConfig::from);
+    check(trustedRoot, "trusted root", f -> {
+      SigstoreTrustedRoot r = TrustedRootProvider.from(f).get();
+      return r.getCAs().isEmpty() || r.getTLogs().isEmpty()
+          ? "it names no certificate authority or no transparency log" : null;
+    });
+    check(signingConfig, "signing config", f -> {
+      SigstoreSigningConfig c = SigningConfigProvider.from(f).get();
+      return c.getCas().isEmpty() || c.getTLogs().isEmpty() ? "it names no CA URL or no Rekor URL" : null;
+    });
     return new Builder(
         "custom(" + trustedRoot + ")",
         TrustedRootProvider.from(trustedRoot),
@@ -130,19 +136,27 @@ public final class SigstoreInstance {
     return "SigstoreInstance[" + name + (trustStore == null ? "" : ", " + trustStore) + "]";
   }
 
+  /** Parses a file and returns what is wrong with its content, or null. */
   private interface Parser {
-    Object parse(InputStream in) throws SigstoreConfigurationException;
+    String problem(Path file) throws SigstoreConfigurationException;
   }
 
   private static void check(Path file, String what, Parser parser) throws DzException {
-    try (InputStream in = Files.newInputStream(file)) {
-      parser.parse(in);
+    String problem;
+    try {
+      if (!Files.isReadable(file)) {
+        throw new IOException("not a readable file");
+      }
+      problem = parser.problem(file);
     } catch (IOException e) {
       throw new DzException(DzException.Kind.BAD_INPUT,
-          "Cannot read Sigstore " + what + " " + file + " (" + e.getClass().getSimpleName() + ")");
+          "Cannot read Sigstore " + what + " " + file + " (" + e.getMessage() + "); check the path");
     } catch (SigstoreConfigurationException | RuntimeException e) {
       throw new DzException(DzException.Kind.BAD_INPUT,
           "Sigstore " + what + " " + file + " is not valid: " + e.getMessage(), e);
+    }
+    if (problem != null) {
+      throw new DzException(DzException.Kind.BAD_INPUT, "Sigstore " + what + " " + file + " is not valid: " + problem);
     }
   }
 

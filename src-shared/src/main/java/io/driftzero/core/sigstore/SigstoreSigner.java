@@ -70,7 +70,11 @@ public final class SigstoreSigner implements AttestationSigner, AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       try {
         return SignedAttestation.sigstore(toBlock(keyless.sign(digest)));
-      } catch (KeylessSignerException e) {
+      } catch (KeylessSignerException | RuntimeException e) {
+        if (e instanceof RuntimeException && !SigningFailure.isGrpc(e)) {
+          throw new DzException(DzException.Kind.INTERNAL, "Sigstore signing failed: "
+              + SigningFailure.redact(e.getClass().getSimpleName() + ": " + e.getMessage(), idToken));
+        }
         SigningFailure f = SigningFailure.classify(e, idToken);
         if (!f.transientFailure() || attempt >= retry.maxAttempts()) {
           throw f.toException(urlOf(f.stage()), attempt);
