@@ -39,6 +39,29 @@ final class NodeTool {
     }
   }
 
+  /** Exit code and combined output of a finished process. */
+  record Result(int exitCode, String output) {}
+
+  /** Runs {@code node script args…} in {@code dir}; fails if it runs longer than 60 s. */
+  static Result runScript(Path dir, String script, String... args) {
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(node(), script));
+    cmd.addAll(java.util.List.of(args));
+    try {
+      Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(script + " did not finish: " + out);
+      }
+      return new Result(p.exitValue(), out);
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot run " + cmd, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   static void run(Path dir, int timeoutSeconds, String... cmd) {
     try {
       Path log = Files.createTempFile("dz-node-", ".log");

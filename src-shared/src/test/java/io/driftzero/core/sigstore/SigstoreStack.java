@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -178,12 +177,5 @@ public final class SigstoreStack implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("Unreadable ready line from the Sigstore test stack: " + json, e);
     }
-  }
-
-  /** Lists of arguments for a node script in scripts/sigstore-stack. */
-  static List<String> nodeCommand(String script, String... args) {
-    List<String> cmd = new ArrayList<>(List.of(NodeTool.node(), script));
-    cmd.addAll(List.of(args));
-    return cmd;
   }
 }
