@@ -92,14 +92,17 @@ public final class SigstoreInstance {
     return b.retry(policy).build();
   }
 
+  /** A name for logs and messages: {@code public-good}, {@code staging} or {@code custom(<trusted root>)}. */
   public String name() {
     return name;
   }
 
+  /** How signing retries an unreachable Fulcio or Rekor. */
   public RetryPolicy retry() {
     return retry;
   }
 
+  /** The TLS trust store to install JVM-wide before signing, if one was configured. */
   public Optional<TrustStore> trustStore() {
     return Optional.ofNullable(trustStore);
   }
@@ -185,6 +188,7 @@ public final class SigstoreInstance {
       return this;
     }
 
+    /** Replaces {@link RetryPolicy#DEFAULT}. */
     public Builder retry(RetryPolicy policy) {
       this.retry = Objects.requireNonNull(policy, "policy");
       return this;

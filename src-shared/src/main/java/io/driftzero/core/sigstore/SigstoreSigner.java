@@ -102,7 +102,7 @@ public final class SigstoreSigner implements AttestationSigner, AutoCloseable {
   }
 
   /** hex(SHA-256(0x00 ‖ body)): the Rekor v1 entry UUID, which the bundle does not keep. */
-  public static String rekorUuid(RekorEntry entry) {
+  static String rekorUuid(RekorEntry entry) {
     byte[] body = java.util.Base64.getDecoder().decode(entry.getBody());
     byte[] leaf = new byte[body.length + 1];
     System.arraycopy(body, 0, leaf, 1, body.length);

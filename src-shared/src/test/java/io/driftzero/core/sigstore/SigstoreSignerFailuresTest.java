@@ -86,6 +86,17 @@ class SigstoreSignerFailuresTest {
   }
 
   @Test
+  void expiredTokenIsRefusedWithoutRetrying() throws Exception {
+    GitHubClaims c = GitHubClaims.defaults();
+    String token = bed.oidc.token(GitHubOidcIssuer.GITHUB, c.subject(), Map.copyOf(c.toClaims()), "sigstore", -120);
+    List<Duration> pauses = new ArrayList<>();
+    DzException e = signExpectingFailure(bed.sigstore.withRetry(FAST), token, pauses);
+    assertEquals(DzException.Kind.DENIED, e.kind());
+    assertTrue(e.getMessage().contains("\"exp\" claim timestamp check failed"), e.getMessage());
+    assertEquals(List.of(), pauses);
+  }
+
+  @Test
   void badConfigurationFilesAreNamed() throws Exception {
     Path missing = tmp.resolve("nope.json");
     DzException e = assertThrows(DzException.class, () -> SigstoreInstance.custom(missing, bed.stack.signingConfig()));
