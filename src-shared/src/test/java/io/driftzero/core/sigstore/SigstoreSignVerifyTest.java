@@ -18,7 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +33,6 @@ class SigstoreSignVerifyTest {
   static void signOnce() throws Exception {
     bed = SigstoreTestbed.get();
     block = bed.sign(claims, statement);
-    Files.writeString(bed.stack.outDir().resolve("sample-bundle.json"), Json.pretty(block.bundle()));
   }
 
   @Test

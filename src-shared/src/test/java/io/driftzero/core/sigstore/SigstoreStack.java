@@ -98,6 +98,16 @@ public final class SigstoreStack implements AutoCloseable {
       Thread.currentThread().interrupt();
       process.destroyForcibly();
     }
+    deleteTree(out);
+  }
+
+  /** Best-effort removal of a temporary directory this fixture created. */
+  static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException ignored) {
+      // temporary files only; leaving them is harmless
+    }
   }
 
   /** scripts/sigstore-stack, found from the working directory upwards (works from any module). */
@@ -117,7 +127,9 @@ public final class SigstoreStack implements AutoCloseable {
 
   static synchronized Path sharedTlsDir() throws IOException {
     if (sharedTls == null) {
-      sharedTls = Files.createTempDirectory("dz-sigstore-tls-");
+      Path dir = Files.createTempDirectory("dz-sigstore-tls-");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+      sharedTls = dir;
     }
     return sharedTls;
   }
