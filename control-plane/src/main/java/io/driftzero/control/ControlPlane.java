@@ -81,6 +81,10 @@ public final class ControlPlane implements AutoCloseable {
     public Builder sessionTtl(Duration d) { this.sessionTtl = d; return this; }
     public Builder maxSkew(Duration d) { this.maxSkew = d; return this; }
     public Builder evidenceCheck(EvidenceCheck c) { this.extraChecks.add(c); return this; }
+    /** Verifies keyless (Sigstore) attestations against this pinned trusted root. */
+    public Builder sigstore(io.driftzero.core.sigstore.BundleVerifier v) {
+      this.extraChecks.add(new io.driftzero.control.verify.SigstoreCheck(v)); return this;
+    }
 
     public ControlPlane start() throws DzException {
       if (dataDir == null || policyFile == null) {

@@ -32,5 +32,15 @@ public record PolicyFile(Integer version, List<JsonNode> manifests, List<AgentKe
       List<String> scopes,
       Integer maxTtlSeconds,
       Boolean requireSigstore,
-      Boolean requireTpm) {}
+      Boolean requireTpm,
+      List<SigstoreIdentity> sigstoreIdentities) {}
+
+  /**
+   * A keyless signer identity a policy accepts: the OIDC issuer, the certificate subject (SAN) exactly
+   * or by a regular expression over the whole SAN, Fulcio extension values, and whether self-hosted
+   * runners are acceptable (default: no).
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record SigstoreIdentity(String issuer, String subject, String subjectRegex,
+      java.util.Map<String, String> extensions, Boolean allowSelfHosted) {}
 }

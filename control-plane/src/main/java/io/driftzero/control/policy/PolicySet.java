@@ -42,7 +42,8 @@ public record PolicySet(
       Set<String> scopes,
       int maxTtlSeconds,
       boolean requireSigstore,
-      boolean requireTpm) {
+      boolean requireTpm,
+      List<io.driftzero.core.sigstore.IdentityPolicy> sigstoreIdentities) {
 
     public boolean allowsActor(String actorId) {
       return actors.stream().anyMatch(g -> g.matches(actorId));

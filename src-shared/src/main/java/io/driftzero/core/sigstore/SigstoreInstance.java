@@ -134,6 +134,23 @@ public final class SigstoreInstance {
     }
   }
 
+  /**
+   * Where a Rekor entry of this instance can be read: {@code <rekor>/api/v1/log/entries/<uuid>}, from
+   * the signing config's first transparency log. Empty if the config cannot be loaded.
+   */
+  public Optional<String> rekorEntryUrl(String uuid) {
+    try {
+      var tlogs = loadSigningConfig().getTLogs();
+      if (tlogs.isEmpty() || uuid == null) {
+        return Optional.empty();
+      }
+      String base = tlogs.get(0).getUrl().toString().replaceAll("/+$", "");
+      return Optional.of(base + "/api/v1/log/entries/" + uuid);
+    } catch (DzException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   @Override
   public String toString() {
     return "SigstoreInstance[" + name + (trustStore == null ? "" : ", " + trustStore) + "]";
