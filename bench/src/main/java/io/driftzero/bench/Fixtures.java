@@ -1,8 +1,8 @@
 package io.driftzero.bench;
 
 import com.nimbusds.jose.jwk.ECKey;
-import io.driftzero.control.policy.PolicyLoader;
-import io.driftzero.control.policy.PolicySet;
+import io.driftzero.core.policy.PolicyLoader;
+import io.driftzero.core.policy.PolicySet;
 import io.driftzero.core.DzException;
 import io.driftzero.core.measure.Manifest;
 import io.driftzero.core.model.Actor;

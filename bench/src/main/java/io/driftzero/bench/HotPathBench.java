@@ -3,7 +3,7 @@ package io.driftzero.bench;
 import com.nimbusds.jose.jwk.ECKey;
 import io.driftzero.control.credential.CredentialClaims;
 import io.driftzero.control.credential.JwtCredentialIssuer;
-import io.driftzero.control.policy.PolicySet;
+import io.driftzero.core.policy.PolicySet;
 import io.driftzero.control.verify.AttestationVerifier;
 import io.driftzero.control.verify.KeySignatureCheck;
 import io.driftzero.core.json.Json;

@@ -110,9 +110,11 @@ public final class ControlPlane implements AutoCloseable {
         checks.add(unverifiableEvidence(checks));
         AttestationVerifier verifier = new AttestationVerifier(clock, maxSkew, checks);
         AttestService attest = new AttestService(policies, nonces, verifier, audit, clock, sessionTtl);
-        CredentialService credentials = new CredentialService(new Attestations(db), policies,
+        Attestations attestations = new Attestations(db);
+        CredentialService credentials = new CredentialService(attestations, policies,
             new JwtCredentialIssuer(url::get, keys.credential()), audit, clock);
-        Javalin http = HttpApi.create(new HttpApi.Services(url::get, db, attest, credentials, audit, keys, nonces));
+        Javalin http = HttpApi.create(new HttpApi.Services(url::get, db, attest, credentials, audit, keys, nonces,
+            attestations));
         http.start(host, port);
         String actual = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
         url.compareAndSet(null, actual);

@@ -1,8 +1,8 @@
 package io.driftzero.control;
 
 import io.driftzero.control.demo.Demo;
-import io.driftzero.control.policy.PolicyLoader;
-import io.driftzero.control.policy.PolicySet;
+import io.driftzero.core.policy.PolicyLoader;
+import io.driftzero.core.policy.PolicySet;
 import io.driftzero.control.store.Database;
 import io.driftzero.core.DzException;
 import io.driftzero.core.ExitCodes;

@@ -1,4 +1,4 @@
-package io.driftzero.control.policy;
+package io.driftzero.core.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;

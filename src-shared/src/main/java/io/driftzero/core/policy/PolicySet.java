@@ -1,4 +1,4 @@
-package io.driftzero.control.policy;
+package io.driftzero.core.policy;
 
 import com.nimbusds.jose.jwk.ECKey;
 import io.driftzero.core.measure.Manifest;
