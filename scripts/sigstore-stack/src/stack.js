@@ -3,7 +3,7 @@
 //   trusted_root.json, signing_config.json, tls/truststore.p12 (+ .password), stack.json
 // then prints one line "SIGSTORE_STACK_READY {stack.json}" and runs until SIGTERM/SIGINT.
 // Usage: node src/stack.js --out DIR [--proto-dir DIR] [--tls-dir DIR] [--rekor-clock-offset SECONDS]
-//                          [--trusted-issuer-prefix URL]...
+//                          [--trusted-issuer-prefix URL]... [--demo-github-issuer]
 require('reflect-metadata');
 const crypto = require('crypto');
 const fs = require('fs');
@@ -14,6 +14,7 @@ const { createFulcio } = require('./fulcio');
 const { createRekor } = require('./rekor');
 const { loadOrCreate } = require('./tls');
 const { ensureProtos } = require('./protos');
+const { createDemoIssuer } = require('./demo-issuer');
 
 function parseArgs(argv) {
   const o = { trustedIssuerPrefixes: [], rekorClockOffset: 0 };
@@ -25,6 +26,7 @@ function parseArgs(argv) {
       case '--tls-dir': o.tlsDir = v; i++; break;
       case '--rekor-clock-offset': o.rekorClockOffset = Number.parseInt(v, 10); i++; break;
       case '--trusted-issuer-prefix': o.trustedIssuerPrefixes.push(v); i++; break;
+      case '--demo-github-issuer': o.demoIssuer = true; break;
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
   }
@@ -73,6 +75,8 @@ async function main() {
     pid: process.pid,
   };
   rekor.setBaseUrl(stack.rekorUrl);
+  const demo = opts.demoIssuer ? await createDemoIssuer() : null;
+  if (demo) Object.assign(stack, demo.info);
 
   const trustedRoot = {
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
@@ -111,6 +115,7 @@ async function main() {
   fs.writeFileSync(path.join(out, 'stack.json'), JSON.stringify(stack, null, 2));
 
   const stop = () => {
+    if (demo) demo.server.close();
     rekor.server.close();
     fulcio.httpServer.close();
     grpcServer.tryShutdown(() => process.exit(0));
