@@ -139,7 +139,10 @@ public final class HttpApi {
       json(ctx, 500, ApiError.of("INTERNAL", null, "internal error; see dz-control's log"));
     });
     app.error(404, ctx -> {
-      if (ctx.result() == null) {
+      // Javalin fills in a plain-text "Endpoint ... not found" before this runs, so "no result yet"
+      // is never true; only a route's own JSON 404 (an unknown audit_id) is kept.
+      String ct = ctx.contentType();
+      if (ct == null || !ct.startsWith("application/json")) {
         json(ctx, 404, ApiError.of("NOT_FOUND", null, "no such endpoint: " + ctx.method() + " " + ctx.path()
             + "; see /openapi.yaml"));
       }
