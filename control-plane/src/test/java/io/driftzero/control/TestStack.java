@@ -238,6 +238,36 @@ public final class TestStack implements AutoCloseable {
     return new ChainState(cp.audit().height(), report.headHash(), report);
   }
 
+  private static final okhttp3.OkHttpClient RAW = new okhttp3.OkHttpClient.Builder()
+      .retryOnConnectionFailure(false).build();
+
+  /** A raw HTTP answer: status, body and content type. */
+  public record Reply(int code, String body, String contentType) {}
+
+  /** Any request, byte for byte as given: for malformed input the typed client cannot send. */
+  public Reply raw(String method, String path, String body, String contentType, String... headers) {
+    okhttp3.RequestBody rb = body == null ? null
+        : okhttp3.RequestBody.create(body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            contentType == null ? null : okhttp3.MediaType.get(contentType));
+    okhttp3.Request.Builder b = new okhttp3.Request.Builder().url(cp.url() + path).method(method, rb);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    try (okhttp3.Response r = RAW.newCall(b.build()).execute()) {
+      return new Reply(r.code(), r.body() == null ? "" : r.body().string(), r.header("Content-Type"));
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + ": " + e, e);
+    }
+  }
+
+  public Reply get(String path) {
+    return raw("GET", path, null, null);
+  }
+
+  public Reply postJson(String path, String json, String... headers) {
+    return raw("POST", path, json, "application/json", headers);
+  }
+
   @Override
   public void close() {
     cp.close();
