@@ -182,17 +182,23 @@ public final class HttpApi {
       }
       return v;
     } catch (JsonMappingException e) {
-      String field = Json.path(e);
+      // Jackson's own messages quote the offending input ("Cannot coerce String value (\"dzs_…\")"),
+      // which may be a bearer token pasted into the wrong field: never echo them.
       String msg = e.getOriginalMessage();
       if (msg != null && msg.startsWith("Unrecognized field")) {
         msg = "unknown field; remove it or check its spelling against /openapi.yaml";
-      } else if (msg != null && msg.startsWith("Cannot deserialize")) {
-        msg = "wrong type for this field; see /openapi.yaml";
+      } else if (msg != null && msg.startsWith("Trailing token")) {
+        msg = "unexpected content after the JSON object; send exactly one object";
+      } else {
+        msg = "wrong type or value for this field; see /openapi.yaml";
       }
-      throw new BadRequest(field, msg == null ? "invalid value" : firstLine(msg));
+      throw new BadRequest(Json.path(e), msg);
     } catch (JsonProcessingException e) {
-      throw new BadRequest("(body)", "malformed JSON: " + firstLine(e.getOriginalMessage())
-          + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr() : ""));
+      String what = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+          ? "a key appears twice in one object" : "malformed JSON";
+      throw new BadRequest("(body)", what
+          + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr() : "")
+          + "; send one JSON object");
     }
   }
 
@@ -241,13 +247,5 @@ public final class HttpApi {
 
   private static void json(Context ctx, int status, Object body) {
     ctx.status(status).contentType("application/json").result(Json.write(body));
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }
