@@ -192,7 +192,8 @@ public final class HttpApi {
       } else {
         msg = "wrong type or value for this field; see /openapi.yaml";
       }
-      throw new BadRequest(Json.path(e), msg);
+      String field = Json.path(e);
+      throw new BadRequest("(root)".equals(field) ? "(body)" : field, msg);
     } catch (JsonProcessingException e) {
       String what = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
           ? "a key appears twice in one object" : "malformed JSON";
