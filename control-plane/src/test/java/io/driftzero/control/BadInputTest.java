@@ -28,6 +28,8 @@ class BadInputTest {
   static AttestResponse session;
   static TestStack.ChainState chainBefore;
   static String storedEventBefore;
+  static long attestationsBefore;
+  static long credentialsBefore;
 
   @BeforeAll
   static void start() throws Exception {
@@ -35,6 +37,8 @@ class BadInputTest {
     session = stack.accepted();
     chainBefore = stack.chain();
     storedEventBefore = stack.get("/v1/audit/events/" + session.auditId()).body();
+    attestationsBefore = stack.count("SELECT COUNT(*) FROM attestations");
+    credentialsBefore = stack.count("SELECT COUNT(*) FROM credentials");
   }
 
   @AfterAll
@@ -45,6 +49,10 @@ class BadInputTest {
       assertEquals(chainBefore.height(), after.height(), "no event appended by any bad request");
       assertEquals(chainBefore.head(), after.head());
       assertEquals(storedEventBefore, stack.get("/v1/audit/events/" + session.auditId()).body());
+      assertEquals(attestationsBefore, stack.count("SELECT COUNT(*) FROM attestations"), "no decision stored");
+      assertEquals(credentialsBefore, stack.count("SELECT COUNT(*) FROM credentials"), "nothing issued");
+      assertEquals(1, stack.count("SELECT COUNT(*) FROM nonces WHERE used_at IS NOT NULL"),
+          "only the fixture's own nonce was ever consumed; rejected requests spend none");
     } finally {
       stack.close();
     }
@@ -110,7 +118,7 @@ class BadInputTest {
   @Test
   void trailingTokensAndDuplicateKeys() throws Exception {
     String good = Json.mapper().writeValueAsString(goodAttest());
-    assertBadRequest(stack.postJson("/v1/attest", good + " {}"), "(root)");
+    assertBadRequest(stack.postJson("/v1/attest", good + " {}"), "(body)");
     assertBadRequest(stack.postJson("/v1/attest", "{\"policy\":\"a\",\"policy\":\"b\"}"), "(body)");
   }
 

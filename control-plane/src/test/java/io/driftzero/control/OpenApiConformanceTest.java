@@ -107,6 +107,7 @@ class OpenApiConformanceTest {
     exchange("GET", "/v1/nonce", null, null, true);
     exchange("GET", "/.well-known/openid-configuration", null, null, true);
     exchange("GET", "/.well-known/jwks.json", null, null, true);
+    exchange("GET", "/openapi.yaml", null, null, true);
 
     String good = Json.write(stack.draft().build());
     assertEquals(200, exchange("POST", "/v1/attest?dry_run=true", good, "application/json", true).code());
