@@ -215,6 +215,13 @@ class AttestDenialsTest {
   }
 
   @Test
+  void keySignatureAndSigstoreBundleTogetherIsAmbiguous() throws Exception {
+    var d = stack.draft();
+    d.sigstore = new SigstoreBlock(null, null, null, JsonNodeFactory.instance.objectNode());
+    stack.assertAttestDenied(d.build(), Reasons.SIGNATURE_AMBIGUOUS, Reasons.SIGSTORE_NOT_CONFIGURED);
+  }
+
+  @Test
   void everyFailedRuleIsNamedAtOnce() throws Exception {
     var d = stack.draft();
     d.actor = TestStack.OTHER_ACTOR;

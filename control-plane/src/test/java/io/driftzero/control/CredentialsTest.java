@@ -104,7 +104,7 @@ class CredentialsTest {
     String auditKid = stack.client.auditEvent(c.auditId()).kid();
     JWKSet jwks = stack.client.jwks();
     assertEquals(2, jwks.getKeys().size());
-    assertTrue(!jwtKid.equals(auditKid));
+    org.junit.jupiter.api.Assertions.assertNotEquals(jwtKid, auditKid);
   }
 
   private void assertCredentialDenied(AttestResponse a, String scope, String target, int ttl, String... codes)

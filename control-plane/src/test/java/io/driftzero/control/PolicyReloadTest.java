@@ -74,4 +74,15 @@ class PolicyReloadTest {
         new CredentialRequest(b.attestationId(), TestStack.SCOPE, TestStack.TARGET, 900), b.sessionToken());
     assertEquals(Set.of(Reasons.TTL_EXCEEDS_MAX), TestStack.codes(d.reasons()), "the valid edit took effect");
   }
+
+  @Test
+  void reloadThatRemovesThePolicyDeniesWithPolicyUnknown() throws Exception {
+    AttestResponse a = stack.accepted();
+    String y = stack.policyYaml(true);
+    rewritePolicy(y.replace("id: " + TestStack.POLICY + "\n", "id: dz://policy/renamed\n"));
+    CredentialResponse c = stack.client.credentials(
+        new CredentialRequest(a.attestationId(), TestStack.SCOPE, TestStack.TARGET, 60), a.sessionToken());
+    assertEquals(Set.of(Reasons.POLICY_UNKNOWN), TestStack.codes(c.reasons()));
+    stack.assertSignedEvent(c.auditId(), AuditEvent.CREDENTIAL_ISSUE, "DENIED", Set.of(Reasons.POLICY_UNKNOWN));
+  }
 }
