@@ -1,5 +1,8 @@
 package io.driftzero.control.policy;
 
+import io.driftzero.core.policy.PolicyLoader;
+import io.driftzero.core.policy.PolicySet;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
