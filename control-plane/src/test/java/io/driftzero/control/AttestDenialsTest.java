@@ -209,9 +209,24 @@ class AttestDenialsTest {
   @Test
   void hardwareAnchorNobodyCanVerifyIsDeniedNotWavedThrough() throws Exception {
     var d = stack.draft();
+    d.anchor = new HardwareAnchor("sev-snp", Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}));
+    stack.assertAttestDenied(d.build(), Reasons.HARDWARE_ANCHOR_UNSUPPORTED);
+  }
+
+  @Test
+  void anotherKindOfAnchorDoesNotSatisfyRequireTpm() throws Exception {
+    var d = stack.draft();
+    d.policy = TestStack.TPM_POLICY;
+    d.anchor = new HardwareAnchor("sev-snp", Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}));
+    stack.assertAttestDenied(d.build(), Reasons.TPM_REQUIRED, Reasons.HARDWARE_ANCHOR_UNSUPPORTED);
+  }
+
+  @Test
+  void unreadableTpmEvidenceIsDenied() throws Exception {
+    var d = stack.draft();
     d.policy = TestStack.TPM_POLICY;
     d.anchor = new HardwareAnchor("tpm2", Base64.getEncoder().encodeToString(new byte[] {1, 2, 3}));
-    stack.assertAttestDenied(d.build(), Reasons.HARDWARE_ANCHOR_UNSUPPORTED);
+    stack.assertAttestDenied(d.build(), io.driftzero.core.tpm.QuoteVerifier.TPM_EVIDENCE_MALFORMED);
   }
 
   @Test

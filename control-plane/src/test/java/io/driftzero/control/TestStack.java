@@ -112,6 +112,11 @@ public final class TestStack implements AutoCloseable {
           .append("    max_ttl_seconds: ").append(MAX_TTL).append('\n')
           .append("    require_sigstore: ").append(p[1]).append('\n')
           .append("    require_tpm: ").append(p[2]).append('\n');
+      if ("true".equals(String.valueOf(p[1]))) {
+        // require_sigstore must name the keyless signers it accepts; nothing here signs keylessly.
+        y.append("    sigstore_identities:\n      - issuer: https://token.actions.githubusercontent.com\n")
+            .append("        subject: https://github.com/org/repo/.github/workflows/deploy.yml@refs/heads/main\n");
+      }
     }
     return y.toString();
   }
