@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "dz-control", mixinStandardHelpOptions = true, versionProvider = DzControl.VersionProvider.class,
     description = "DriftZero control plane: verifies CI/CD environment attestations against policy, issues"
         + " short-lived scoped credentials, keeps a signed hash-chained audit log.",
-    subcommands = {DzControl.Serve.class, DzControl.PolicyCmd.class, Demo.class},
+    subcommands = {DzControl.Serve.class, DzControl.PolicyCmd.class, DzControl.KeysCmd.class, Demo.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:ok", "1:denied or verification failed", "2:usage or invalid input", "3:unavailable"})
 public final class DzControl implements Runnable {
@@ -118,6 +118,45 @@ public final class DzControl implements Runnable {
         stop.countDown();
       }));
       stop.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "keys", mixinStandardHelpOptions = true, description = "Signing key tools.",
+      subcommands = {KeysRotate.class})
+  static final class KeysCmd implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      throw new CommandLine.ParameterException(spec.commandLine(), "name a command: rotate");
+    }
+  }
+
+  @Command(name = "rotate", mixinStandardHelpOptions = true,
+      description = {"Replace the audit and/or credential signing key with a new one. The old public key stays",
+          "in the JWKS (keys/retired/), so earlier events and unexpired credentials still verify.",
+          "Restart the replicas that share the data directory, one at a time, to sign with the new key."})
+  static final class KeysRotate implements Callable<Integer> {
+    @Option(names = "--data-dir", required = true, description = "The data directory holding keys/.")
+    Path dataDir;
+
+    @Option(names = "--key", defaultValue = "both", description = "audit, credential or both (default ${DEFAULT-VALUE}).")
+    String which;
+
+    @Override
+    public Integer call() throws DzException {
+      if (!java.util.Set.of("audit", "credential", "both").contains(which)) {
+        throw new DzException(DzException.Kind.BAD_INPUT, "--key must be audit, credential or both");
+      }
+      java.nio.file.Path keys = dataDir.resolve("keys");
+      for (var w : io.driftzero.control.keys.SigningKeys.Which.values()) {
+        if (which.equals("both") || which.equalsIgnoreCase(w.name())) {
+          String[] kids = io.driftzero.control.keys.SigningKeys.rotate(keys, w);
+          System.out.println(w.name().toLowerCase(java.util.Locale.ROOT) + " key rotated: " + kids[0] + " -> " + kids[1]
+              + " (old key kept in the JWKS)");
+        }
+      }
       return 0;
     }
   }
