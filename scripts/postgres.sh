@@ -82,6 +82,18 @@ CONF
 start() {
   init
   if running; then url; return 0; fi
+  # The port chosen at initdb was taken meanwhile by something else: move to a free one (clients of
+  # the old URL are gone anyway, since the cluster was not running).
+  local port
+  port="$(cat "$DIR/port")"
+  if ! port_free "$port"; then
+    for _ in $(seq 1 50); do
+      port=$((20000 + RANDOM % 30000))
+      port_free "$port" && break
+    done
+    echo "port = $port" >>"$DATA/postgresql.conf"
+    echo "$port" >"$DIR/port"
+  fi
   as_owner "$BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start >/dev/null \
     || die "the server did not start; see $LOG"
   url
