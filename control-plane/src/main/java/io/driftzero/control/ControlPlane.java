@@ -119,10 +119,9 @@ public final class ControlPlane implements AutoCloseable {
           poolSize != null ? poolSize : defaults.maxSize(), poolTimeout != null ? poolTimeout : defaults.acquireTimeout()));
       try {
         AtomicReference<String> url = new AtomicReference<>(publicUrl);
-        AtomicReference<AuditLog> auditRef = new AtomicReference<>();
-        Metrics metrics = new Metrics(() -> auditRef.get().height());
+        Metrics metrics = new Metrics();
         AuditLog audit = new AuditLog(db, keys.audit(), metrics::decision);
-        auditRef.set(audit);
+        metrics.chainHeight(audit::height);
         NonceService nonces = new NonceService(db, clock, nonceTtl);
         List<EvidenceCheck> checks = new ArrayList<>();
         checks.add(new KeySignatureCheck());

@@ -45,10 +45,21 @@ public final class HttpApi {
 
   /** Everything the routes call. */
   public record Services(java.util.function.Supplier<String> publicUrl, Database db, AttestService attest, CredentialService credentials,
-      AuditLog audit, SigningKeys keys, io.driftzero.control.nonce.NonceService nonces, Metrics metrics) {}
+      AuditLog audit, SigningKeys keys, io.driftzero.control.nonce.NonceService nonces, Metrics metrics) {
+    /** Without metrics wiring: a private registry nobody scrapes but {@code /metrics}. */
+    public Services(java.util.function.Supplier<String> publicUrl, Database db, AttestService attest,
+        CredentialService credentials, AuditLog audit, SigningKeys keys, io.driftzero.control.nonce.NonceService nonces) {
+      this(publicUrl, db, attest, credentials, audit, keys, nonces, new Metrics());
+    }
+  }
 
   /** HTTP behaviour: how long stop waits for requests in flight, and the per-client rate limit (null: none). */
-  public record Options(java.time.Duration stopTimeout, RateLimiter rateLimit) {}
+  public record Options(java.time.Duration stopTimeout, RateLimiter rateLimit) {
+    /** 30 s to finish requests in flight; no rate limit. */
+    public static Options defaults() {
+      return new Options(java.time.Duration.ofSeconds(30), null);
+    }
+  }
 
   /** Route templates, the only values of the latency histogram's {@code route} label. */
   private static final Set<String> ROUTES = Set.of("/healthz", "/readyz", "/metrics", "/openapi.yaml", "/v1/nonce",
@@ -56,6 +67,10 @@ public final class HttpApi {
       "/.well-known/openid-configuration");
   /** Never rate limited: probes and scrapes must see the truth while clients are throttled. */
   private static final Set<String> UNLIMITED = Set.of("/healthz", "/readyz", "/metrics");
+
+  public static Javalin create(Services s) {
+    return create(s, Options.defaults());
+  }
 
   public static Javalin create(Services s, Options opts) {
     Javalin app = Javalin.create(cfg -> {

@@ -35,9 +35,9 @@ public final class Metrics {
   private final Counter denialReasons;
   private final Histogram latency;
   private final AtomicLong lastHeight = new AtomicLong();
+  private volatile LongSupplier chainHeight = () -> 0;
 
-  /** {@code chainHeight} reads the head; it may throw when the store is down. */
-  public Metrics(LongSupplier chainHeight) {
+  public Metrics() {
     decisions = Counter.builder().name("dz_decisions_total")
         .help("Committed decisions by action (ATTEST, CREDENTIAL_ISSUE) and result (ACCEPTED, DENIED, ISSUED)")
         .labelNames("action", "result").register(registry);
@@ -49,10 +49,15 @@ public final class Metrics {
         .labelNames("method", "route", "status").classicOnly()
         .classicUpperBounds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10).register(registry);
     GaugeWithCallback.builder().name("dz_audit_chain_height").help("seq of the audit chain's head event")
-        .callback(cb -> cb.call(height(chainHeight))).register(registry);
+        .callback(cb -> cb.call(height())).register(registry);
   }
 
-  private double height(LongSupplier chainHeight) {
+  /** Where {@code dz_audit_chain_height} comes from (the audit log's head); it may throw when the store is down. */
+  public void chainHeight(LongSupplier source) {
+    this.chainHeight = source;
+  }
+
+  private double height() {
     try {
       lastHeight.set(chainHeight.getAsLong());
     } catch (RuntimeException e) {

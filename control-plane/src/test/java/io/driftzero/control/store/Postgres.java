@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *
  * <p>The cluster: {@code DZ_TEST_PG_URL} (env or system property, a base URL such as
  * {@code jdbc:postgresql://127.0.0.1:5432/}, with {@code DZ_TEST_PG_USER} / {@code DZ_TEST_PG_PASSWORD})
- * names one that is already running; otherwise the first test class in the JVM starts the private
- * cluster and a shutdown hook stops it when the JVM ends (unless it was already running, then it is
- * left as found). When PostgreSQL is not installed the tests fail with {@link #NOT_INSTALLED}; they
+ * names one that is already running; otherwise the first test class in the JVM starts this
+ * checkout's private cluster and a shutdown hook stops it when the JVM ends (if it was already
+ * running, it is used and left running). When PostgreSQL is not installed the tests fail with {@link #NOT_INSTALLED}; they
  * do not skip, because a store test that silently does not run proves nothing.
  */
 public final class Postgres implements BeforeAllCallback {
@@ -35,7 +35,7 @@ public final class Postgres implements BeforeAllCallback {
 
   private String url;
 
-  /** A running cluster: its JDBC base URL and whether this JVM manages (started) it. */
+  /** A running cluster: its JDBC base URL, and whether it is this checkout's private one (which tests may stop and start). */
   private record Cluster(String baseUrl, String user, String password, boolean managed) {}
 
   @Override
@@ -67,7 +67,7 @@ public final class Postgres implements BeforeAllCallback {
     return c.baseUrl() + name;
   }
 
-  /** Whether this JVM runs the cluster, so that a test may stop and start it. */
+  /** Whether the cluster is the private one of scripts/postgres.sh, so that a test may stop and start it. */
   public static boolean managed() {
     return cluster().managed();
   }
@@ -111,7 +111,8 @@ public final class Postgres implements BeforeAllCallback {
     if (!wasRunning) {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> run(List.of("stop")), "dz-test-postgres-stop"));
     }
-    cluster = new Cluster(base, "postgres", null, !wasRunning);
+    // Left running by someone (or by a JVM that died before its hook ran): use it, and leave it running.
+    cluster = new Cluster(base, "postgres", null, true);
     return cluster;
   }
 
