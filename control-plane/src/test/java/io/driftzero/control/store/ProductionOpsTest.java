@@ -94,6 +94,7 @@ class ProductionOpsTest {
       assertEquals(200, m.statusCode());
       assertTrue(m.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"), m.headers().toString());
       String body = m.body();
+      assertMatchesOpenApi("/metrics", m);
       assertTrue(body.contains("dz_decisions_total{action=\"ATTEST\",result=\"ACCEPTED\"} 2.0"), body);
       assertTrue(body.contains("dz_decisions_total{action=\"ATTEST\",result=\"DENIED\"} 1.0"), body);
       assertTrue(body.contains("dz_decisions_total{action=\"CREDENTIAL_ISSUE\",result=\"ISSUED\"} 1.0"), body);
@@ -116,9 +117,20 @@ class ProductionOpsTest {
       assertEquals(429, limited.statusCode());
       assertEquals("100", limited.headers().firstValue("Retry-After").orElse(""));
       assertTrue(limited.body().contains("RATE_LIMITED"), limited.body());
+      assertMatchesOpenApi("/v1/nonce", limited);
       assertEquals(200, api.get("/readyz").statusCode());
       assertEquals(200, api.get("/metrics").statusCode());
     }
+  }
+
+  /** The answer is one that openapi.yaml documents (status, content type, body schema, headers). */
+  private static void assertMatchesOpenApi(String path, HttpResponse<String> r) {
+    var validator = com.atlassian.oai.validator.OpenApiInteractionValidator
+        .createForSpecificationUrl(ProductionOpsTest.class.getResource("/openapi.yaml").toString()).build();
+    var b = com.atlassian.oai.validator.model.SimpleResponse.Builder.status(r.statusCode()).withBody(r.body());
+    r.headers().map().forEach((k, v) -> b.withHeader(k, v));
+    var report = validator.validateResponse(path, com.atlassian.oai.validator.model.Request.Method.GET, b.build());
+    assertFalse(report.hasErrors(), () -> path + " " + r.statusCode() + ": " + report);
   }
 
   @Test
