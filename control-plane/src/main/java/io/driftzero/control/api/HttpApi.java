@@ -174,7 +174,9 @@ public final class HttpApi {
     app.exception(PayloadTooLarge.class, (e, ctx) -> json(ctx, 413, ApiError.of("PAYLOAD_TOO_LARGE", null,
         "request body exceeds " + MAX_BODY_BYTES + " bytes")));
     app.exception(StoreUnavailable.class, (e, ctx) -> {
-      LOG.error("store unavailable: {}", e.getMessage());
+      // The driver's reason (connection refused, terminated by administrator, pool timeout) says what
+      // to fix; it never holds the password. The client gets only the generic 503.
+      LOG.error("store unavailable: {}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
       json(ctx, 503, ApiError.of("UNAVAILABLE", null, "the store is unavailable; nothing was issued, retry later"));
     });
     app.exception(DzException.class, (e, ctx) -> {
