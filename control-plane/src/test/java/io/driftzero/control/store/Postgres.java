@@ -11,6 +11,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * running, it is used and left running). When PostgreSQL is not installed the tests fail with {@link #NOT_INSTALLED}; they
  * do not skip, because a store test that silently does not run proves nothing.
  */
-public final class Postgres implements BeforeAllCallback {
+public final class Postgres implements BeforeAllCallback, AfterAllCallback {
   public static final String NOT_INSTALLED = "PostgreSQL is needed by the store tests and could not be started:"
       + " run scripts/install-test-deps.sh (Debian package 'postgresql'), or point DZ_TEST_PG_URL at a running server";
 
@@ -41,6 +42,24 @@ public final class Postgres implements BeforeAllCallback {
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     url = createDatabase();
+  }
+
+  /**
+   * Drops the class's database (after the class's own {@code @AfterAll} closed its control planes), so
+   * a cluster kept between runs does not grow by a database per test class. FORCE ends sessions a
+   * test left open.
+   */
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    if (url == null) {
+      return;
+    }
+    String name = url.substring(url.lastIndexOf('/') + 1);
+    Cluster c = cluster();
+    try (Connection admin = DriverManager.getConnection(c.baseUrl() + "postgres", c.user(), c.password());
+        Statement st = admin.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    }
   }
 
   /** The JDBC URL of this test class's own database. */
