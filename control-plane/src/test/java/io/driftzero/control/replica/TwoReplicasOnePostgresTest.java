@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jwt.SignedJWT;
 import io.driftzero.control.ControlPlane;
+import io.driftzero.control.keys.SigningKeys;
 import io.driftzero.control.nonce.NonceService;
 import io.driftzero.control.store.Postgres;
 import io.driftzero.control.store.StoreHarness;
@@ -59,11 +60,24 @@ class TwoReplicasOnePostgresTest {
   static void start() throws Exception {
     harness = new StoreHarness(dir.resolve("admin"));
     store = new StoreHarness.Store("postgresql", PG.url(), PG.user(), PG.password());
-    // One data directory holds the shared keys/ (created by the first replica); the rest is in PostgreSQL.
-    a = harness.controlPlane(dir.resolve("shared"), store).start();
-    b = harness.controlPlane(dir.resolve("shared"), store).start();
+    // The keys are provisioned first, as an operator copies them to every replica; the rest is in
+    // PostgreSQL. Both replicas then start at once on the empty database, as pods of a fresh
+    // deployment do, so the migrations race (Flyway serialises them with an advisory lock).
+    SigningKeys.loadOrCreate(dir.resolve("shared").resolve("keys"));
+    var startA = java.util.concurrent.CompletableFuture.supplyAsync(() -> start(dir.resolve("shared")));
+    var startB = java.util.concurrent.CompletableFuture.supplyAsync(() -> start(dir.resolve("shared")));
+    a = startA.get(120, TimeUnit.SECONDS);
+    b = startB.get(120, TimeUnit.SECONDS);
     clientA = DzClient.builder(a.url()).attempts(1).build();
     clientB = DzClient.builder(b.url()).attempts(1).build();
+  }
+
+  private static ControlPlane start(Path data) {
+    try {
+      return harness.controlPlane(data, store).start();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @AfterAll
