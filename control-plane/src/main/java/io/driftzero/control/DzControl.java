@@ -81,6 +81,18 @@ public final class DzControl implements Runnable {
     @Option(names = "--jdbc-user", description = "Database user. Env: DZ_JDBC_USER.")
     String jdbcUser;
 
+    @Option(names = "--jdbc-pool-size", description = "Store connections per dz-control (default 16; 8 embedded)."
+        + " Replicas × pool size must stay under the database's max_connections.")
+    Integer poolSize;
+
+    @Option(names = "--jdbc-acquire-timeout", defaultValue = "5", description = "Seconds a request waits for a store"
+        + " connection before it gets 503 (default ${DEFAULT-VALUE}).")
+    int acquireTimeout;
+
+    @Option(names = "--rate-limit", description = "Per client address, e.g. 50/s (bursts of twice that); excess"
+        + " requests get 429 with Retry-After. Default: no limit. /healthz, /readyz and /metrics are never limited.")
+    String rateLimit;
+
     @Option(names = "--sigstore-trusted-root", description = "Pinned Sigstore trusted_root.json: keyless attestations are"
         + " verified offline against it. Without it (and without --sigstore-instance) bundles are denied.")
     Path sigstoreTrustedRoot;
@@ -96,6 +108,21 @@ public final class DzControl implements Runnable {
       String user = jdbcUser != null ? jdbcUser : env.get("DZ_JDBC_USER");
       ControlPlane.Builder b = ControlPlane.builder().dataDir(dataDir).policyFile(policy).host(host).port(port)
           .publicUrl(publicUrl).jdbc(url, user, env.get("DZ_JDBC_PASSWORD"));
+      if (poolSize != null && (poolSize < 1 || poolSize > 1000)) {
+        throw new DzException(DzException.Kind.BAD_INPUT, "--jdbc-pool-size must be from 1 to 1000");
+      }
+      if (acquireTimeout < 1) {
+        throw new DzException(DzException.Kind.BAD_INPUT, "--jdbc-acquire-timeout must be at least 1 (seconds)");
+      }
+      String storeUrl = url != null ? url : Database.embeddedUrl(dataDir);
+      b.pool(poolSize != null ? poolSize : Database.Pool.defaults(storeUrl).maxSize(), java.time.Duration.ofSeconds(acquireTimeout));
+      if (rateLimit != null) {
+        try {
+          b.rateLimit(io.driftzero.control.api.RateLimiter.parseRate(rateLimit));
+        } catch (IllegalArgumentException e) {
+          throw new DzException(DzException.Kind.BAD_INPUT, e.getMessage());
+        }
+      }
       if (sigstoreTrustedRoot != null && sigstoreInstance != null) {
         throw new DzException(DzException.Kind.BAD_INPUT, "give --sigstore-trusted-root or --sigstore-instance, not both");
       }
