@@ -5,6 +5,7 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  * a secret split across lines is not a secret a log can reassemble either.
  */
 public final class MaskingOutputStream extends FilterOutputStream {
-  private final Pattern pattern;
+  private final Supplier<Pattern> pattern;
   private final Charset charset;
   private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
 
@@ -24,6 +25,15 @@ public final class MaskingOutputStream extends FilterOutputStream {
    * @param charset the log's charset
    */
   public MaskingOutputStream(OutputStream out, Pattern pattern, Charset charset) {
+    this(out, () -> pattern, charset);
+  }
+
+  /**
+   * For logs opened before the secret exists (a Jenkins freestyle build decorates its log before any
+   * build wrapper runs): {@code pattern} is asked again at every line, so lines written after the
+   * secret is known are masked.
+   */
+  public MaskingOutputStream(OutputStream out, Supplier<Pattern> pattern, Charset charset) {
     super(out);
     this.pattern = pattern;
     this.charset = charset;
@@ -70,9 +80,10 @@ public final class MaskingOutputStream extends FilterOutputStream {
     if (line.size() == 0) {
       return;
     }
-    String text = pattern == null ? null : line.toString(charset);
-    if (text != null && pattern.matcher(text).find()) {
-      out.write(SecretMask.mask(text, pattern).getBytes(charset));
+    Pattern p = pattern.get();
+    String text = p == null ? null : line.toString(charset);
+    if (text != null && p.matcher(text).find()) {
+      out.write(SecretMask.mask(text, p).getBytes(charset));
     } else {
       // Untouched lines go out byte for byte, even if they are not valid in the charset.
       line.writeTo(out);

@@ -52,4 +52,16 @@ class MaskingOutputStreamTest {
     }
     assertEquals(SECRET + "\n", sink.toString(StandardCharsets.UTF_8));
   }
+
+  @Test
+  void aLogOpenedBeforeTheSecretExistsMasksLinesWrittenAfter() throws IOException {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    java.util.concurrent.atomic.AtomicReference<java.util.regex.Pattern> known = new java.util.concurrent.atomic.AtomicReference<>();
+    try (MaskingOutputStream m = new MaskingOutputStream(sink, known::get, StandardCharsets.UTF_8)) {
+      m.write("before\n".getBytes(StandardCharsets.UTF_8));
+      known.set(SecretMask.pattern(List.of(SECRET)));
+      m.write(("after " + SECRET + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    assertEquals("before\nafter ****\n", sink.toString(StandardCharsets.UTF_8));
+  }
 }
