@@ -68,7 +68,7 @@ final class MaskingLogFilter extends ConsoleLogFilter implements Serializable {
     if (pattern != null) {
       return new MaskingOutputStream(logger, Pattern.compile(pattern.getPlainText()), charset);
     }
-    return new MaskingOutputStream(logger, () -> {
+    return MaskingOutputStream.lateBound(logger, () -> {
       synchronized (PATTERNS_BY_BUILD) {
         return PATTERNS_BY_BUILD.get(build);
       }

@@ -25,18 +25,22 @@ public final class MaskingOutputStream extends FilterOutputStream {
    * @param charset the log's charset
    */
   public MaskingOutputStream(OutputStream out, Pattern pattern, Charset charset) {
-    this(out, () -> pattern, charset);
+    this(out, charset, () -> pattern);
+  }
+
+  private MaskingOutputStream(OutputStream out, Charset charset, Supplier<Pattern> pattern) {
+    super(out);
+    this.pattern = pattern;
+    this.charset = charset;
   }
 
   /**
    * For logs opened before the secret exists (a Jenkins freestyle build decorates its log before any
    * build wrapper runs): {@code pattern} is asked again at every line, so lines written after the
-   * secret is known are masked.
+   * secret is known are masked; it may return null while there is nothing to mask.
    */
-  public MaskingOutputStream(OutputStream out, Supplier<Pattern> pattern, Charset charset) {
-    super(out);
-    this.pattern = pattern;
-    this.charset = charset;
+  public static MaskingOutputStream lateBound(OutputStream out, Supplier<Pattern> pattern, Charset charset) {
+    return new MaskingOutputStream(out, charset, pattern);
   }
 
   @Override

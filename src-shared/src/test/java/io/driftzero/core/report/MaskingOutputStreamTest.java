@@ -47,7 +47,7 @@ class MaskingOutputStreamTest {
   @Test
   void noPatternPassesThrough() throws IOException {
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    try (MaskingOutputStream m = new MaskingOutputStream(sink, null, StandardCharsets.UTF_8)) {
+    try (MaskingOutputStream m = new MaskingOutputStream(sink, (java.util.regex.Pattern) null, StandardCharsets.UTF_8)) {
       m.write((SECRET + "\n").getBytes(StandardCharsets.UTF_8));
     }
     assertEquals(SECRET + "\n", sink.toString(StandardCharsets.UTF_8));
@@ -57,7 +57,7 @@ class MaskingOutputStreamTest {
   void aLogOpenedBeforeTheSecretExistsMasksLinesWrittenAfter() throws IOException {
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
     java.util.concurrent.atomic.AtomicReference<java.util.regex.Pattern> known = new java.util.concurrent.atomic.AtomicReference<>();
-    try (MaskingOutputStream m = new MaskingOutputStream(sink, known::get, StandardCharsets.UTF_8)) {
+    try (MaskingOutputStream m = MaskingOutputStream.lateBound(sink, known::get, StandardCharsets.UTF_8)) {
       m.write("before\n".getBytes(StandardCharsets.UTF_8));
       known.set(SecretMask.pattern(List.of(SECRET)));
       m.write(("after " + SECRET + "\n").getBytes(StandardCharsets.UTF_8));
