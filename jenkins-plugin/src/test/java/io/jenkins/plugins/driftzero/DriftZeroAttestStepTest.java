@@ -67,6 +67,11 @@ class DriftZeroAttestStepTest {
     r.assertLogContains(a.getRekorUuid(), b);
     r.assertLogContains("audit_id: " + a.getAuditId(), b);
     r.assertLogContains("outputs: ACCEPTED " + a.getRekorUuid(), b);
+    // The action survives build.xml (XStream) and keeps exporting the outputs.
+    b.reload();
+    DriftZeroAction reloaded = b.getAction(DriftZeroAction.class);
+    assertEquals(a.getRekorUuid(), reloaded.getRekorUuid());
+    assertEquals(a.getSummary(), reloaded.getSummary());
   }
 
   @Test
