@@ -44,6 +44,6 @@ public class AuditAppendBench {
     return log.append(new AuditEvent(UUID.randomUUID().toString(), null,
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), Fixtures.ACTOR,
         new AuditEvent.Environment("dz://env/bench", "1.0", "sha256:00"), Fixtures.POLICY, AuditEvent.ATTEST,
-        "ACCEPTED", null, null, null, UUID.randomUUID().toString(), null, null, null, "none", null, null, null));
+        "ACCEPTED", null, null, null, UUID.randomUUID().toString(), null, null, null, "none", null, null, null, null));
   }
 }

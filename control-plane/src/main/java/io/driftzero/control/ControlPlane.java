@@ -72,6 +72,7 @@ public final class ControlPlane implements AutoCloseable {
     private Duration poolTimeout;
     private Duration stopTimeout = Duration.ofSeconds(30);
     private double rateLimit;
+    private io.driftzero.control.admin.AdminTokens adminTokens;
     private final List<EvidenceCheck> extraChecks = new ArrayList<>();
 
     public Builder dataDir(Path p) { this.dataDir = p; return this; }
@@ -87,6 +88,8 @@ public final class ControlPlane implements AutoCloseable {
     public Builder stopTimeout(Duration d) { this.stopTimeout = d; return this; }
     /** Requests per second per client address, bursts of twice that; 0 (the default) is no limit. */
     public Builder rateLimit(double perSecond) { this.rateLimit = perSecond; return this; }
+    /** Enables the admin API for these tokens (without it, admin routes answer 401). */
+    public Builder adminTokens(io.driftzero.control.admin.AdminTokens t) { this.adminTokens = t; return this; }
     public Builder publicUrl(String u) { this.publicUrl = u; return this; }
     public Builder clock(Clock c) { this.clock = c; return this; }
     public Builder nonceTtl(Duration d) { this.nonceTtl = d; return this; }
@@ -137,6 +140,8 @@ public final class ControlPlane implements AutoCloseable {
         Javalin http = HttpApi.create(new HttpApi.Services(url::get, db, attest, credentials, audit, keys, nonces, metrics,
             attestations),
             new HttpApi.Options(stopTimeout, limiter));
+        io.driftzero.control.admin.AdminApi.register(http, adminTokens,
+            new io.driftzero.control.admin.AdminService(policies, audit, clock), policies);
         http.start(host, port);
         String actual = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
         url.compareAndSet(null, actual);

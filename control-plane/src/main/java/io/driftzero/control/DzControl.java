@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "dz-control", mixinStandardHelpOptions = true, versionProvider = DzControl.VersionProvider.class,
     description = "DriftZero control plane: verifies CI/CD environment attestations against policy, issues"
         + " short-lived scoped credentials, keeps a signed hash-chained audit log.",
-    subcommands = {DzControl.Serve.class, DzControl.PolicyCmd.class, DzControl.KeysCmd.class, Demo.class},
+    subcommands = {DzControl.Serve.class, DzControl.PolicyCmd.class, DzControl.KeysCmd.class, DzControl.AdminCmd.class,
+        Demo.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:ok", "1:denied or verification failed", "2:usage or invalid input", "3:unavailable"})
 public final class DzControl implements Runnable {
@@ -93,6 +94,10 @@ public final class DzControl implements Runnable {
         + " requests get 429 with Retry-After. Default: no limit. /healthz, /readyz and /metrics are never limited.")
     String rateLimit;
 
+    @Option(names = "--admin-tokens", description = "YAML file of admin API tokens (name, role admin|reader, sha256);"
+        + " without it the admin API is off. Create entries with 'dz-control admin token'.")
+    Path adminTokens;
+
     @Option(names = "--sigstore-trusted-root", description = "Pinned Sigstore trusted_root.json: keyless attestations are"
         + " verified offline against it. Without it (and without --sigstore-instance) bundles are denied.")
     Path sigstoreTrustedRoot;
@@ -123,6 +128,9 @@ public final class DzControl implements Runnable {
           throw new DzException(DzException.Kind.BAD_INPUT, e.getMessage());
         }
       }
+      if (adminTokens != null) {
+        b.adminTokens(io.driftzero.control.admin.AdminTokens.load(adminTokens));
+      }
       if (sigstoreTrustedRoot != null && sigstoreInstance != null) {
         throw new DzException(DzException.Kind.BAD_INPUT, "give --sigstore-trusted-root or --sigstore-instance, not both");
       }
@@ -145,6 +153,43 @@ public final class DzControl implements Runnable {
         stop.countDown();
       }));
       stop.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "admin", mixinStandardHelpOptions = true, description = "Admin API tools.",
+      subcommands = {AdminToken.class})
+  static final class AdminCmd implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      throw new CommandLine.ParameterException(spec.commandLine(), "name a command: token");
+    }
+  }
+
+  @Command(name = "token", mixinStandardHelpOptions = true,
+      description = {"Create an admin API token. Prints the token once (give it to its holder) and the entry,",
+          "holding only its SHA-256, to add to the --admin-tokens file."})
+  static final class AdminToken implements Callable<Integer> {
+    @Option(names = "--name", required = true, description = "Who holds it; appears in audit events as admin:NAME.")
+    String name;
+
+    @Option(names = "--role", defaultValue = "reader", description = "reader (read, validate) or admin (also change the policy). Default ${DEFAULT-VALUE}.")
+    String role;
+
+    @Override
+    public Integer call() throws DzException {
+      io.driftzero.control.admin.AdminTokens.Role r;
+      try {
+        r = io.driftzero.control.admin.AdminTokens.Role.valueOf(role.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new DzException(DzException.Kind.BAD_INPUT, "--role must be admin or reader");
+      }
+      String[] t = io.driftzero.control.admin.AdminTokens.newToken(name, r);
+      System.out.println("token (shown once; store it in the holder's secret store): " + t[0]);
+      System.out.println("add to the --admin-tokens file under 'tokens:':");
+      System.out.print(t[1]);
       return 0;
     }
   }

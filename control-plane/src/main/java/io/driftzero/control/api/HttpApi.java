@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   public static final int MAX_BODY_BYTES = 256 * 1024;
-  private static final Set<String> RESULTS = Set.of("ACCEPTED", "DENIED", "ISSUED");
-  private static final Set<String> ACTIONS = Set.of("ATTEST", "CREDENTIAL_ISSUE");
+  private static final Set<String> RESULTS = Set.of("ACCEPTED", "DENIED", "ISSUED", "APPLIED", "REJECTED");
+  private static final Set<String> ACTIONS = Set.of("ATTEST", "CREDENTIAL_ISSUE", "POLICY_UPDATE", "POLICY_RELOAD");
 
   private HttpApi() {}
 
@@ -60,7 +60,7 @@ public final class HttpApi {
   /** Route templates, the only values of the latency histogram's {@code route} label. */
   private static final Set<String> ROUTES = Set.of("/healthz", "/readyz", "/metrics", "/openapi.yaml", "/v1/nonce",
       "/v1/attest", "/v1/credentials", "/v1/audit/events", "/v1/audit/events/{id}", "/v1/attestations/{id}", "/.well-known/jwks.json",
-      "/.well-known/openid-configuration");
+      "/.well-known/openid-configuration", "/v1/admin/policy", "/v1/admin/policy/validate", "/v1/admin/policy/reload");
   /** Never rate limited: probes and scrapes must see the truth while clients are throttled. */
   private static final Set<String> UNLIMITED = Set.of("/healthz", "/readyz", "/metrics");
 

@@ -78,7 +78,7 @@ public final class AttestService {
         req.policy(), AuditEvent.ATTEST, result, null, null, null, attestationId, null,
         accepted ? null : List.copyOf(reasons),
         sig == null ? null : new AuditEvent.Sigstore(sig.rekorUuid(), sig.rekorLogIndex()),
-        anchor, null, null, null);
+        anchor, null, null, null, null);
     Attestations.Row row = new Attestations.Row(attestationId, now.toEpochMilli(), expires.toEpochMilli(),
         statement.actor().id(), req.policy(), statement.manifestId(), statement.manifestVersion(),
         statement.manifestHash(), result, token == null ? null : Attestations.sessionHash(token), auditId,

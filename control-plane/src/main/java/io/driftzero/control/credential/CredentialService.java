@@ -104,7 +104,7 @@ public final class CredentialService {
       audit.append(new AuditEvent(auditId, null, now.toString(), att.actor(), env, att.policy(),
           AuditEvent.CREDENTIAL_ISSUE, CredentialResponse.DENIED, req.target(), req.scope(),
           (long) req.ttlSeconds(), att.attestationId(), null, List.copyOf(reasons), sig, att.hardwareAnchor(),
-          null, null, null));
+          null, null, null, null));
       LOG.info("credential denied attestation={} target={} reasons={}", att.attestationId(), req.target(),
           reasons.stream().map(Reason::code).toList());
       return new Outcome(403, new CredentialResponse(CredentialResponse.DENIED, null, null, null, auditId,
@@ -117,7 +117,7 @@ public final class CredentialService {
         att.rekorUuid(), att.rekorLogIndex()));
     audit.append(new AuditEvent(auditId, null, now.toString(), att.actor(), env, att.policy(),
         AuditEvent.CREDENTIAL_ISSUE, CredentialResponse.ISSUED, req.target(), req.scope(), (long) req.ttlSeconds(),
-        att.attestationId(), jti, null, sig, att.hardwareAnchor(), null, null, null), (c, e) -> {
+        att.attestationId(), jti, null, sig, att.hardwareAnchor(), null, null, null, null), (c, e) -> {
           try (PreparedStatement ps = c.prepareStatement("INSERT INTO credentials (jti, audit_id, attestation_id,"
               + " target, scope, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, jti);

@@ -66,6 +66,38 @@ public final class PolicyStore {
     }
   }
 
+  /** The policy file's text as it is on disk now. */
+  public String text() throws DzException {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new DzException(DzException.Kind.UNAVAILABLE, "Cannot read policy file " + file + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Validates {@code text} as the new policy and, only if it is valid, writes it over the policy file
+   * (atomically: a temp file moved into place) and puts it in force. Returns the new set.
+   */
+  public synchronized PolicySet replace(String text) throws DzException {
+    Path dir = file.toAbsolutePath().getParent();
+    PolicySet next = PolicyLoader.parse(file.toString(), text, dir);
+    try {
+      Path tmp = Files.createTempFile(dir, ".policy-", ".yaml");
+      Files.writeString(tmp, text);
+      Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new DzException(DzException.Kind.UNAVAILABLE, "Cannot write policy file " + file + ": "
+          + e.getClass().getSimpleName() + "; is it on a read-only mount? Update it where it is managed, then reload");
+    }
+    current.set(next);
+    loadedMtime = mtime();
+    lastError = null;
+    LOG.info("policy replaced through the admin API ({})", next.hash());
+    return next;
+  }
+
   public String lastError() {
     return lastError;
   }

@@ -111,6 +111,10 @@ public final class EventAuditor {
       out.add(new Finding(true, "policy: not checked (pass --policy FILE to check limits against the policy)"));
       return;
     }
+    if (e.policy() == null) {
+      out.add(new Finding(true, "policy: " + e.action() + " names no policy (an admin action)"));
+      return;
+    }
     Optional<PolicySet.Policy> p = policies.policy(e.policy());
     if (p.isEmpty()) {
       out.add(new Finding(false, "policy: " + e.policy() + " is not in the given policy file"));

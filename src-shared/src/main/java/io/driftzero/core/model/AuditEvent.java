@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * One audit event: the seed's shape plus {@code seq}, {@code prev_hash}, {@code reasons} and the
- * signing {@code kid}. {@code control_plane_signature} is base64 DER ECDSA P-256/SHA-256 over the RFC
+ * signing {@code kid}; admin actions also carry a {@code detail} (e.g. the new policy's hash). {@code control_plane_signature} is base64 DER ECDSA P-256/SHA-256 over the RFC
  * 8785 canonical JSON of the event without that field; {@link #hash()} over the whole event is the
  * next event's {@code prev_hash}.
  */
@@ -30,6 +30,7 @@ public record AuditEvent(
     List<Reason> reasons,
     Sigstore sigstore,
     String hardwareAnchor,
+    String detail,
     String prevHash,
     String kid,
     String controlPlaneSignature) {
@@ -40,6 +41,9 @@ public record AuditEvent(
   /** Actions. */
   public static final String ATTEST = "ATTEST";
   public static final String CREDENTIAL_ISSUE = "CREDENTIAL_ISSUE";
+  /** Admin actions on the policy; results {@code APPLIED} or {@code REJECTED}. */
+  public static final String POLICY_UPDATE = "POLICY_UPDATE";
+  public static final String POLICY_RELOAD = "POLICY_RELOAD";
 
   /** {@code {manifest_id, manifest_version, manifest_hash}}. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -51,13 +55,13 @@ public record AuditEvent(
 
   public AuditEvent withSignature(String signature) {
     return new AuditEvent(auditId, seq, timestamp, actor, environment, policy, action, result,
-        target, scope, ttlSeconds, attestationId, credentialId, reasons, sigstore, hardwareAnchor,
+        target, scope, ttlSeconds, attestationId, credentialId, reasons, sigstore, hardwareAnchor, detail,
         prevHash, kid, signature);
   }
 
   public AuditEvent withChain(long seq, String prevHash, String kid) {
     return new AuditEvent(auditId, seq, timestamp, actor, environment, policy, action, result,
-        target, scope, ttlSeconds, attestationId, credentialId, reasons, sigstore, hardwareAnchor,
+        target, scope, ttlSeconds, attestationId, credentialId, reasons, sigstore, hardwareAnchor, detail,
         prevHash, kid, null);
   }
 

@@ -24,7 +24,7 @@ class AuditVerifierTest {
     return new AuditEvent("00000000-0000-4000-8000-00000000000" + i, null, "2030-01-01T10:00:0" + i + "Z",
         "github.com/org/app", new AuditEvent.Environment("dz://env/b", "1", "sha256:" + "0".repeat(64)),
         "dz://policy/p", AuditEvent.ATTEST, result, null, null, null, "att-" + i, null,
-        result.equals("DENIED") ? List.of(new Reason("NONCE_REUSED", "m")) : null, null, "none", null, null, null);
+        result.equals("DENIED") ? List.of(new Reason("NONCE_REUSED", "m")) : null, null, "none", null, null, null, null);
   }
 
   static List<AuditEvent> build(ECKey key, List<AuditEvent> drafts) throws Exception {
@@ -60,7 +60,7 @@ class AuditVerifierTest {
   private static AuditEvent withResult(AuditEvent e, String result) {
     return new AuditEvent(e.auditId(), e.seq(), e.timestamp(), e.actor(), e.environment(), e.policy(), e.action(),
         result, e.target(), e.scope(), e.ttlSeconds(), e.attestationId(), e.credentialId(), null, e.sigstore(),
-        e.hardwareAnchor(), e.prevHash(), e.kid(), e.controlPlaneSignature());
+        e.hardwareAnchor(), e.detail(), e.prevHash(), e.kid(), e.controlPlaneSignature());
   }
 
   @Test
