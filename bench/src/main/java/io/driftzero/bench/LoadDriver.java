@@ -46,7 +46,8 @@ public final class LoadDriver {
         }
       }
     }
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
     Fixtures f = new Fixtures();
     Path dir = Files.createTempDirectory("dz-load");
     ControlPlane.Builder b = ControlPlane.builder().dataDir(dir.resolve("data")).policyFile(f.writePolicy(dir));

@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import java.util.UUID;
 
 /**
  * dz-control's HTTP API (documented in {@code openapi.yaml}, served at {@code /openapi.yaml}). This
@@ -41,6 +43,10 @@ public final class HttpApi {
   public static final int MAX_BODY_BYTES = 256 * 1024;
   private static final Set<String> RESULTS = Set.of("ACCEPTED", "DENIED", "ISSUED", "APPLIED", "REJECTED");
   private static final Set<String> ACTIONS = Set.of("ATTEST", "CREDENTIAL_ISSUE", "POLICY_UPDATE", "POLICY_RELOAD");
+
+  /** MDC key and header of the request id. */
+  public static final String REQUEST_ID = "request_id";
+  private static final java.util.regex.Pattern REQUEST_ID_FORMAT = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
   private HttpApi() {}
 
@@ -82,7 +88,16 @@ public final class HttpApi {
       cfg.requestLogger.http((ctx, ms) -> {
         LOG.info("{} {} -> {} ({} ms)", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms));
         s.metrics().request(ctx.method().name(), route(ctx), ctx.statusCode(), ms / 1000.0);
+        MDC.remove(REQUEST_ID);
       });
+    });
+    // Every request gets an id: the caller's X-Request-Id when it is a plain token, else a new one.
+    // It is echoed back and carried by every log line written while serving the request.
+    app.before(ctx -> {
+      String given = ctx.header("X-Request-Id");
+      String id = given != null && REQUEST_ID_FORMAT.matcher(given).matches() ? given : UUID.randomUUID().toString();
+      MDC.put(REQUEST_ID, id);
+      ctx.header("X-Request-Id", id);
     });
     if (opts.rateLimit() != null) {
       app.before(ctx -> {

@@ -69,7 +69,7 @@ public final class Demo implements Callable<Integer> {
     Files.createDirectories(workDir);
     // The server's own log goes to a file so the demo reads as a pipeline's build log.
     Path serverLog = workDir.resolve("dz-control.log");
-    System.setProperty("org.slf4j.simpleLogger.logFile", serverLog.toString());
+    LogToFile.redirect(serverLog);
     Path keyFile = workDir.resolve("agent-key.pem");
     if (!Files.exists(keyFile)) {
       EcKeys.writePrivate(EcKeys.generate(), keyFile);
