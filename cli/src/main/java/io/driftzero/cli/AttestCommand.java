@@ -13,7 +13,9 @@ import io.driftzero.core.model.Actor;
 import io.driftzero.core.model.AttestResponse;
 import io.driftzero.core.model.Reason;
 import io.driftzero.core.sign.AttestationSigner;
-import io.driftzero.core.sign.KeyFileSigner;
+import io.driftzero.core.model.SigstoreBlock;
+import io.driftzero.core.tpm.TpmAnchorSource;
+import io.driftzero.core.tpm.TpmMode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -40,14 +42,17 @@ final class AttestCommand implements Callable<Integer> {
   @Option(names = "--manifest", required = true, description = "The approved manifest (YAML) this runner claims.")
   Path manifest;
 
-  @Option(names = "--key", description = "ECDSA P-256 private key (PEM) enrolled in policy (default: $DZ_AGENT_KEY).")
-  Path key;
+  @Mixin SigningOptions signing;
 
   @Option(names = "--actor", description = "Actor id to claim (default: derived from the CI environment).")
   String actor;
 
   @Option(names = "--session-file", description = "Where to save the session (default: $DZ_SESSION_FILE, else $RUNNER_TEMP or the temp dir).")
   Path sessionFile;
+
+  @Option(names = "--tpm", description = "TPM for a hardware-anchored quote: none, auto (kernel device only),"
+      + " device, or swtpm:HOST:PORT (default: $DZ_TPM, else none).")
+  String tpm;
 
   @Option(names = "--dry-run", description = "Ask dz-control what it would decide; consumes and records nothing.")
   boolean dryRun;
@@ -62,21 +67,31 @@ final class AttestCommand implements Callable<Integer> {
     }
     DzClient client = server.client(env);
     Manifest m = Manifest.load(manifest);
-    AttestationSigner signer = signer(env);
-    Actor who = new Actor("pipeline", actorId(env));
-    AttestFlow flow = AttestFlow.builder().client(client).manifest(m).signer(signer).actor(who).policy(pol)
+    SigningOptions.Resolved resolved = signing.resolve(env);
+    AttestationSigner signer = resolved.signer();
+    Actor who = new Actor("pipeline", actor != null && !actor.isBlank() ? actor
+        : resolved.actorId().isPresent() ? resolved.actorId().get() : actorId(env));
+    AttestFlow.Builder flowBuilder = AttestFlow.builder().client(client).manifest(m).signer(signer).actor(who).policy(pol)
         .measurer(new EnvironmentMeasurer(env, SystemProbe.local()))
-        .log(output.json() ? l -> {} : l -> out.println("  " + l)).build();
+        .log(output.json() ? l -> {} : l -> out.println("  " + l));
+    TpmMode tpmMode = TpmMode.parse(tpm != null ? tpm : env.getOrDefault("DZ_TPM", "none"));
+    if (tpmMode.enabled()) {
+      flowBuilder.hardwareAnchor(new TpmAnchorSource(tpmMode));
+    }
+    AttestFlow flow = flowBuilder.build();
     if (dryRun) {
       return DryRun.run(client, flow, output, out);
     }
     AttestFlow.Result r = flow.attest();
     AttestResponse resp = r.response();
     Path saved = null;
+    SigstoreBlock sig = r.signed().sigstore();
+    String rekorEntry = sig == null ? null
+        : resolved.instance().flatMap(i -> i.rekorEntryUrl(sig.rekorUuid())).orElse(null);
     if (resp.accepted()) {
       saved = Options.sessionFile(sessionFile, env);
       new Session(client.baseUrl(), resp.attestationId(), resp.sessionToken(), resp.expiresAt(), pol, resp.auditId(),
-          null, null).save(saved);
+          sig == null ? null : sig.rekorLogIndex(), sig == null ? null : sig.rekorUuid()).save(saved);
     }
     if (output.json()) {
       Map<String, Object> o = new LinkedHashMap<>();
@@ -86,9 +101,21 @@ final class AttestCommand implements Callable<Integer> {
       o.put("audit_id", resp.auditId());
       o.put("expires_at", resp.expiresAt());
       o.put("policy", pol);
+      o.put("actor", who.id());
+      o.put("rekor_log_index", sig == null ? null : sig.rekorLogIndex());
+      o.put("rekor_uuid", sig == null ? null : sig.rekorUuid());
+      o.put("rekor_entry", rekorEntry);
       o.put("session_file", saved == null ? null : saved.toString());
       out.println(Json.pretty(o));
     } else {
+      if (sig != null) {
+        // On their own lines, so CI logs capture the transparency-log reference.
+        out.println("rekor_log_index: " + sig.rekorLogIndex());
+        out.println("rekor_uuid: " + sig.rekorUuid());
+        if (rekorEntry != null) {
+          out.println("rekor_entry: " + rekorEntry);
+        }
+      }
       out.println("attestation_id: " + resp.attestationId());
       out.println("result: " + resp.result());
       for (Reason reason : resp.reasons()) {
@@ -100,15 +127,6 @@ final class AttestCommand implements Callable<Integer> {
       }
     }
     return resp.accepted() ? ExitCodes.OK : ExitCodes.DENIED;
-  }
-
-  private AttestationSigner signer(Map<String, String> env) throws DzException {
-    Path k = key != null ? key : env.get("DZ_AGENT_KEY") != null ? Path.of(env.get("DZ_AGENT_KEY")) : null;
-    if (k == null) {
-      throw new DzException(DzException.Kind.BAD_INPUT, "no signing method: pass --key FILE (an enrolled ECDSA P-256"
-          + " key; 'dzctl keygen' makes one) or set DZ_AGENT_KEY");
-    }
-    return KeyFileSigner.fromFile(k);
   }
 
   private String actorId(Map<String, String> env) throws DzException {

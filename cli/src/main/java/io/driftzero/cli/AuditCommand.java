@@ -4,6 +4,11 @@ import com.nimbusds.jose.jwk.JWKSet;
 import io.driftzero.core.DzException;
 import io.driftzero.core.ExitCodes;
 import io.driftzero.core.audit.AuditVerifier;
+import io.driftzero.core.audit.EventAuditor;
+import io.driftzero.core.model.StoredAttestation;
+import io.driftzero.core.policy.PolicyLoader;
+import io.driftzero.core.sigstore.BundleVerifier;
+import java.util.Optional;
 import io.driftzero.core.client.DzClient;
 import io.driftzero.core.json.Json;
 import io.driftzero.core.model.AuditEvent;
@@ -78,7 +83,10 @@ final class AuditCommand implements Runnable {
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
       description = {"Verify every event's control_plane_signature and the whole hash chain.",
-          "Names the first broken event; exit 1 on any failure. Pin keys with --jwks to not trust the server's JWKS."})
+          "Names the first broken event; exit 1 on any failure. Pin keys with --jwks to not trust the server's JWKS.",
+          "With --event ID, also audit that decision offline: the event describes its stored attestation,",
+          "the Sigstore bundle verifies against --trusted-root and names the verified Rekor entry, and what",
+          "was granted is within the policy of --policy FILE."})
   static final class Verify implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin Options.Server server;
@@ -87,6 +95,15 @@ final class AuditCommand implements Runnable {
     @Option(names = "--jwks", description = "A JWKS file to trust instead of the server's /.well-known/jwks.json.")
     Path jwksFile;
 
+    @Option(names = "--event", description = "Audit this one decision (audit_id) in depth.")
+    String event;
+
+    @Option(names = "--trusted-root", description = "Sigstore trusted_root.json to verify the attestation's bundle against (with --event).")
+    Path trustedRoot;
+
+    @Option(names = "--policy", description = "The policy file in force, to check the decision's limits against (with --event).")
+    Path policyFile;
+
     @Override
     public Integer call() throws DzException {
       PrintWriter out = spec.commandLine().getOut();
@@ -94,12 +111,28 @@ final class AuditCommand implements Runnable {
       JWKSet keys = jwksFile == null ? client.jwks() : load(jwksFile);
       List<AuditEvent> events = client.allAuditEvents(Map.of());
       AuditVerifier.Report report = new AuditVerifier(keys).verifyChain(events);
-      if (output.json()) {
-        out.println(Json.pretty(report));
-      } else {
-        out.println(report.summary());
+      if (event == null) {
+        if (trustedRoot != null || policyFile != null) {
+          throw new DzException(DzException.Kind.BAD_INPUT, "--trusted-root and --policy go with --event ID");
+        }
+        out.println(output.json() ? Json.pretty(report) : report.summary());
+        return report.ok() ? ExitCodes.OK : ExitCodes.DENIED;
       }
-      return report.ok() ? ExitCodes.OK : ExitCodes.DENIED;
+      AuditEvent e = events.stream().filter(x -> event.equals(x.auditId())).findFirst().orElseThrow(() ->
+          new DzException(DzException.Kind.BAD_INPUT, "--event " + event + " is not in the audit trail"));
+      Optional<StoredAttestation> att = e.attestationId() == null ? Optional.empty()
+          : Optional.of(client.attestation(e.attestationId()));
+      EventAuditor.Result result = new EventAuditor(
+          trustedRoot == null ? null : BundleVerifier.fromTrustedRoot(trustedRoot),
+          policyFile == null ? null : PolicyLoader.load(policyFile)).audit(e, report, att);
+      if (output.json()) {
+        out.println(Json.pretty(result));
+      } else {
+        out.println("event " + e.auditId() + " (seq " + e.seq() + ", " + e.action() + " " + e.result() + ")");
+        result.findings().forEach(f -> out.println((f.ok() ? "  OK    " : "  FAIL  ") + f.text()));
+        out.println(result.ok() ? "event verified" : "event NOT verified");
+      }
+      return result.ok() ? ExitCodes.OK : ExitCodes.DENIED;
     }
 
     private static JWKSet load(Path f) throws DzException {

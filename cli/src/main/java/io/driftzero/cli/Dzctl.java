@@ -15,13 +15,14 @@ import picocli.CommandLine.Command;
 @Command(name = "dzctl", mixinStandardHelpOptions = true, versionProvider = Dzctl.VersionProvider.class,
     description = "Prove where and how a CI/CD job ran, then ask dz-control for power.",
     subcommands = {AttestCommand.class, CredentialsCommand.class, AuditCommand.class, KeygenCommand.class,
-        ManifestCommand.class, MeasureCommand.class},
+        ManifestCommand.class, MeasureCommand.class, TpmCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:ok", "1:denied or verification failed", "2:usage or invalid input",
         "3:dz-control or another peer unavailable"},
     footerHeading = "%nEnvironment:%n",
     footer = {"DZ_CONTROL_URL   default for --server", "DZ_POLICY        default for --policy",
-        "DZ_AGENT_KEY     default for --key", "DZ_SESSION_FILE  default for --session-file"})
+        "DZ_AGENT_KEY     default for --key", "DZ_SESSION_FILE  default for --session-file",
+        "DZ_TPM           default for --tpm"})
 public final class Dzctl implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -34,7 +35,7 @@ public final class Dzctl implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "name a command: attest, credentials, audit, keygen, manifest, measure");
+        "name a command: attest, credentials, audit, keygen, manifest, measure, tpm");
   }
 
   public static void main(String[] args) {

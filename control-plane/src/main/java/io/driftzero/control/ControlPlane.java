@@ -14,6 +14,7 @@ import io.driftzero.control.verify.AttestationVerifier;
 import io.driftzero.control.verify.EvidenceCheck;
 import io.driftzero.control.verify.KeySignatureCheck;
 import io.driftzero.control.verify.Reasons;
+import io.driftzero.control.verify.TpmQuoteCheck;
 import io.driftzero.core.DzException;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -80,6 +81,10 @@ public final class ControlPlane implements AutoCloseable {
     public Builder sessionTtl(Duration d) { this.sessionTtl = d; return this; }
     public Builder maxSkew(Duration d) { this.maxSkew = d; return this; }
     public Builder evidenceCheck(EvidenceCheck c) { this.extraChecks.add(c); return this; }
+    /** Verifies keyless (Sigstore) attestations against this pinned trusted root. */
+    public Builder sigstore(io.driftzero.core.sigstore.BundleVerifier v) {
+      this.extraChecks.add(new io.driftzero.control.verify.SigstoreCheck(v)); return this;
+    }
 
     public ControlPlane start() throws DzException {
       if (dataDir == null || policyFile == null) {
@@ -100,13 +105,16 @@ public final class ControlPlane implements AutoCloseable {
         NonceService nonces = new NonceService(db, clock, nonceTtl);
         List<EvidenceCheck> checks = new ArrayList<>();
         checks.add(new KeySignatureCheck());
+        checks.add(new TpmQuoteCheck());
         checks.addAll(extraChecks);
-        checks.add(unverifiableEvidence(extraChecks));
+        checks.add(unverifiableEvidence(checks));
         AttestationVerifier verifier = new AttestationVerifier(clock, maxSkew, checks);
         AttestService attest = new AttestService(policies, nonces, verifier, audit, clock, sessionTtl);
-        CredentialService credentials = new CredentialService(new Attestations(db), policies,
+        Attestations attestations = new Attestations(db);
+        CredentialService credentials = new CredentialService(attestations, policies,
             new JwtCredentialIssuer(url::get, keys.credential()), audit, clock);
-        Javalin http = HttpApi.create(new HttpApi.Services(url::get, db, attest, credentials, audit, keys, nonces));
+        Javalin http = HttpApi.create(new HttpApi.Services(url::get, db, attest, credentials, audit, keys, nonces,
+            attestations));
         http.start(host, port);
         String actual = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
         url.compareAndSet(null, actual);

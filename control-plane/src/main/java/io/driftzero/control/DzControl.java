@@ -1,12 +1,14 @@
 package io.driftzero.control;
 
 import io.driftzero.control.demo.Demo;
-import io.driftzero.control.policy.PolicyLoader;
-import io.driftzero.control.policy.PolicySet;
+import io.driftzero.core.policy.PolicyLoader;
+import io.driftzero.core.policy.PolicySet;
 import io.driftzero.control.store.Database;
 import io.driftzero.core.DzException;
 import io.driftzero.core.ExitCodes;
 import io.driftzero.core.Version;
+import io.driftzero.core.sigstore.BundleVerifier;
+import io.driftzero.core.sigstore.SigstoreInstance;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -79,13 +81,34 @@ public final class DzControl implements Runnable {
     @Option(names = "--jdbc-user", description = "Database user. Env: DZ_JDBC_USER.")
     String jdbcUser;
 
+    @Option(names = "--sigstore-trusted-root", description = "Pinned Sigstore trusted_root.json: keyless attestations are"
+        + " verified offline against it. Without it (and without --sigstore-instance) bundles are denied.")
+    Path sigstoreTrustedRoot;
+
+    @Option(names = "--sigstore-instance", description = "public-good or staging: load that instance's trusted root"
+        + " through TUF once at start (the only network access; decisions stay offline).")
+    String sigstoreInstance;
+
     @Override
     public Integer call() throws Exception {
       Map<String, String> env = System.getenv();
       String url = jdbcUrl != null ? jdbcUrl : env.get("DZ_JDBC_URL");
       String user = jdbcUser != null ? jdbcUser : env.get("DZ_JDBC_USER");
-      ControlPlane cp = ControlPlane.builder().dataDir(dataDir).policyFile(policy).host(host).port(port)
-          .publicUrl(publicUrl).jdbc(url, user, env.get("DZ_JDBC_PASSWORD")).start();
+      ControlPlane.Builder b = ControlPlane.builder().dataDir(dataDir).policyFile(policy).host(host).port(port)
+          .publicUrl(publicUrl).jdbc(url, user, env.get("DZ_JDBC_PASSWORD"));
+      if (sigstoreTrustedRoot != null && sigstoreInstance != null) {
+        throw new DzException(DzException.Kind.BAD_INPUT, "give --sigstore-trusted-root or --sigstore-instance, not both");
+      }
+      if (sigstoreTrustedRoot != null) {
+        b.sigstore(BundleVerifier.fromTrustedRoot(sigstoreTrustedRoot));
+      } else if ("public-good".equals(sigstoreInstance)) {
+        b.sigstore(BundleVerifier.create(SigstoreInstance.publicGood()));
+      } else if ("staging".equals(sigstoreInstance)) {
+        b.sigstore(BundleVerifier.create(SigstoreInstance.staging()));
+      } else if (sigstoreInstance != null) {
+        throw new DzException(DzException.Kind.BAD_INPUT, "--sigstore-instance must be public-good or staging");
+      }
+      ControlPlane cp = b.start();
       System.out.println("dz-control " + Version.get() + " listening on " + cp.url() + " (port " + cp.port() + ")");
       System.out.println("store: " + (url == null ? Database.embeddedUrl(dataDir) : "external JDBC"));
       System.out.flush();

@@ -15,6 +15,7 @@ import io.driftzero.core.model.ApiError;
 import io.driftzero.core.model.AttestRequest;
 import io.driftzero.core.model.CredentialRequest;
 import io.driftzero.core.model.Reason;
+import io.driftzero.core.model.StoredAttestation;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
@@ -44,7 +45,8 @@ public final class HttpApi {
 
   /** Everything the routes call. */
   public record Services(java.util.function.Supplier<String> publicUrl, Database db, AttestService attest, CredentialService credentials,
-      AuditLog audit, SigningKeys keys, io.driftzero.control.nonce.NonceService nonces) {}
+      AuditLog audit, SigningKeys keys, io.driftzero.control.nonce.NonceService nonces,
+      io.driftzero.control.attest.Attestations attestations) {}
 
   public static Javalin create(Services s) {
     Javalin app = Javalin.create(cfg -> {
@@ -104,6 +106,17 @@ public final class HttpApi {
       } else {
         json(ctx, 404, ApiError.of("NOT_FOUND", "audit_id", "no audit event with this id"));
       }
+    });
+    app.get("/v1/attestations/{id}", ctx -> {
+      var row = s.attestations().find(ctx.pathParam("id"));
+      if (row.isEmpty()) {
+        json(ctx, 404, ApiError.of("NOT_FOUND", "attestation_id", "no attestation with this id"));
+        return;
+      }
+      var r = row.get();
+      json(ctx, 200, new StoredAttestation(r.attestationId(), r.result(), Instant.ofEpochMilli(r.createdAt()).toString(),
+          Instant.ofEpochMilli(r.expiresAt()).toString(), r.actor(), r.policy(), r.auditId(),
+          Json.mapper().readValue(r.requestJson(), AttestRequest.class)));
     });
     app.get("/.well-known/jwks.json", ctx -> {
       ctx.contentType("application/json").result(s.keys().publicJwks().toString(true));

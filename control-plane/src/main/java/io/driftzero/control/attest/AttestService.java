@@ -2,7 +2,7 @@ package io.driftzero.control.attest;
 
 import io.driftzero.control.audit.AuditLog;
 import io.driftzero.control.nonce.NonceService;
-import io.driftzero.control.policy.PolicySet;
+import io.driftzero.core.policy.PolicySet;
 import io.driftzero.control.policy.PolicyStore;
 import io.driftzero.control.verify.AttestationVerifier;
 import io.driftzero.core.json.Json;

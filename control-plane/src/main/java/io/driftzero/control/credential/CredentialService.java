@@ -2,7 +2,7 @@ package io.driftzero.control.credential;
 
 import io.driftzero.control.attest.Attestations;
 import io.driftzero.control.audit.AuditLog;
-import io.driftzero.control.policy.PolicySet;
+import io.driftzero.core.policy.PolicySet;
 import io.driftzero.control.policy.PolicyStore;
 import io.driftzero.control.verify.Reasons;
 import io.driftzero.core.DzException;

@@ -17,6 +17,17 @@ import io.driftzero.core.model.Actor;
 import io.driftzero.core.model.CredentialResponse;
 import io.driftzero.core.sign.EcKeys;
 import io.driftzero.core.sign.KeyFileSigner;
+import io.driftzero.core.audit.EventAuditor;
+import io.driftzero.core.model.SigstoreBlock;
+import io.driftzero.core.policy.PolicyLoader;
+import io.driftzero.core.sign.AttestationSigner;
+import io.driftzero.core.sigstore.BundleVerifier;
+import java.util.Optional;
+import io.driftzero.core.tpm.Tpm;
+import io.driftzero.core.tpm.TpmAnchorSource;
+import io.driftzero.core.tpm.TpmMode;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -43,6 +54,10 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--work-dir", defaultValue = ".driftzero", description = "Where the demo keeps its files (default ${DEFAULT-VALUE}).")
   Path workDir;
 
+  @Option(names = "--tpm", description = "TPM to quote with: none, auto, device or swtpm:HOST:PORT (default: $DZ_TPM,"
+      + " else a software TPM on 127.0.0.1:2321 if one is running, else none).")
+  String tpm;
+
   @Option(names = "--show-token", description = "Also print the credential itself (a secret; off by default).")
   boolean showToken;
 
@@ -66,17 +81,38 @@ public final class Demo implements Callable<Integer> {
     EnvironmentMeasurer measurer = new EnvironmentMeasurer(System.getenv(), SystemProbe.local());
     Manifest manifest = Manifest.fromMeasurements("dz://env/demo-build", "1.0",
         "This machine as measured by the demo", measurer.measure(List.of()));
+    TpmMode tpmMode = chooseTpm();
+    String akName = null;
+    if (tpmMode.enabled()) {
+      try (Tpm t = Tpm.open(tpmMode)) {
+        akName = t.attestationKey().name();
+        manifest = manifest.withPcrs(t.pcrRead(Manifest.DEFAULT_PCR_SELECTION));
+      }
+    }
     Path manifestFile = workDir.resolve("manifests/demo-build.yaml");
     Files.createDirectories(manifestFile.getParent());
     Files.writeString(manifestFile, manifest.toYaml());
+    Optional<LocalSigstore> sigstore = LocalSigstore.detect(workDir);
     Path policyFile = workDir.resolve("policy.yaml");
-    Files.writeString(policyFile, policyYaml(EcKeys.publicPem(agentKey)));
+    Files.writeString(policyFile, policyYaml(EcKeys.publicPem(agentKey), akName, sigstore));
     out.println("manifest " + manifest.id() + "@" + manifest.version() + " " + manifest.hash() + " -> " + manifestFile);
     manifest.facts().forEach((k, v) -> out.println("    " + k + ": " + String.join(" | ", v)));
     out.println("policy   " + POLICY + " -> " + policyFile);
-    out.println("agent key enrolled: " + signer.keyId() + " (bound to " + ACTOR + ")");
+    if (sigstore.isPresent()) {
+      out.println("keyless signer accepted: " + sigstore.get().subject() + " (issuer " + sigstore.get().issuer()
+          + "; require_sigstore: true)");
+    } else {
+      out.println("agent key enrolled: " + signer.keyId() + " (bound to " + ACTOR + ")");
+    }
+    if (akName != null) {
+      out.println("TPM AK enrolled:    " + akName + " (require_tpm: true; PCRs 0-7 pinned in the manifest)");
+    }
 
-    try (ControlPlane cp = ControlPlane.builder().dataDir(workDir.resolve("data")).policyFile(policyFile).start()) {
+    ControlPlane.Builder cpb = ControlPlane.builder().dataDir(workDir.resolve("data")).policyFile(policyFile);
+    if (sigstore.isPresent()) {
+      cpb.sigstore(BundleVerifier.fromTrustedRoot(sigstore.get().trustedRoot()));
+    }
+    try (ControlPlane cp = cpb.start()) {
       section("2. dz-control started in-process");
       out.println("url   " + cp.url());
       out.println("store embedded file database in " + workDir.resolve("data"));
@@ -84,11 +120,35 @@ public final class Demo implements Callable<Integer> {
       DzClient client = DzClient.builder(cp.url()).attempts(2).backoff(Duration.ofMillis(100)).build();
 
       section("3. Pipeline: nonce → measure → sign → attest");
-      out.println("Sigstore keyless: not configured in the demo; signing with the enrolled key instead.");
-      out.println("TPM: not used by the demo (no --tpm).");
-      AttestFlow flow = AttestFlow.builder().client(client).measurer(measurer).manifest(manifest).signer(signer)
-          .actor(new Actor("pipeline", ACTOR)).policy(POLICY).log(l -> out.println("  " + l)).build();
+      AttestationSigner attestSigner = signer;
+      String actor = ACTOR;
+      if (sigstore.isPresent()) {
+        LocalSigstore.Signing keyless = sigstore.get().signing();
+        attestSigner = keyless.signer();
+        actor = keyless.actor();
+        out.println("Sigstore keyless: the local Sigstore stack is running; signing as the job " + actor
+            + " (token from its GitHub-style token endpoint, Fulcio certificate, Rekor entry).");
+      } else {
+        out.println("Sigstore keyless: no local Sigstore stack is running (start one with 'scripts/sigstore-stack.sh"
+            + " start'), so the demo signs with the enrolled key instead.");
+      }
+      AttestFlow.Builder fb = AttestFlow.builder().client(client).measurer(measurer).manifest(manifest)
+          .signer(attestSigner).actor(new Actor("pipeline", actor)).policy(POLICY).log(l -> out.println("  " + l));
+      if (tpmMode.enabled()) {
+        out.println("TPM: " + tpmMode + ": the attestation carries a TPM 2.0 quote over PCRs 0-7, bound to the nonce.");
+        fb.hardwareAnchor(new TpmAnchorSource(tpmMode));
+      } else {
+        out.println("TPM: none. No software TPM is running on 127.0.0.1:2321 and none was named, so the attestation"
+            + " has no hardware anchor (start one with 'scripts/swtpm.sh start' or pass --tpm).");
+      }
+      AttestFlow flow = fb.build();
       AttestFlow.Result r = flow.attest();
+      if (r.signed().sigstore() != null) {
+        SigstoreBlock b = r.signed().sigstore();
+        out.println("rekor_log_index: " + b.rekorLogIndex());
+        out.println("rekor_uuid: " + b.rekorUuid());
+        sigstore.get().instance().rekorEntryUrl(b.rekorUuid()).ifPresent(u -> out.println("rekor_entry: " + u));
+      }
       out.println("decision:       " + r.response().result() + " " + r.response().reasons());
       out.println("attestation_id: " + r.response().attestationId());
       out.println("audit_id:       " + r.response().auditId());
@@ -125,7 +185,14 @@ public final class Demo implements Callable<Integer> {
       AuditVerifier.Report report = new AuditVerifier(client.jwks()).verifyChain(client.allAuditEvents(Map.of()));
       out.println(report.summary());
 
-      boolean ok = cr.issued() && jwtOk && !denied.issued() && report.ok();
+      section("8. An auditor checks the credential's decision offline (dzctl audit verify --event)");
+      EventAuditor.Result audit = new EventAuditor(
+          sigstore.isPresent() ? BundleVerifier.fromTrustedRoot(sigstore.get().trustedRoot()) : null,
+          PolicyLoader.load(policyFile)).audit(client.auditEvent(cr.auditId()), report,
+          Optional.of(client.attestation(r.response().attestationId())));
+      audit.findings().forEach(f -> out.println((f.ok() ? "  OK    " : "  FAIL  ") + f.text()));
+
+      boolean ok = cr.issued() && jwtOk && !denied.issued() && report.ok() && audit.ok();
       out.printf("%nDemo %s in %.1f s.%n", ok ? "succeeded" : "FAILED", (System.nanoTime() - t0) / 1e9);
       return ok ? ExitCodes.OK : ExitCodes.DENIED;
     } catch (DzException e) {
@@ -143,7 +210,21 @@ public final class Demo implements Callable<Integer> {
     return "    " + s.replace("\n", "\n    ");
   }
 
-  static String policyYaml(String agentPublicPem) throws IOException {
+  /** --tpm, else $DZ_TPM, else a software TPM on the conventional port if something listens there. */
+  private TpmMode chooseTpm() throws DzException {
+    String choice = tpm != null ? tpm : System.getenv("DZ_TPM");
+    if (choice != null) {
+      return TpmMode.parse(choice);
+    }
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", 2321), 300);
+      return TpmMode.swtpm("127.0.0.1", 2321);
+    } catch (IOException e) {
+      return TpmMode.none();
+    }
+  }
+
+  static String policyYaml(String agentPublicPem, String akName, Optional<LocalSigstore> sigstore) {
     return "# Example policy written by 'dz-control demo'. See docs/policy-reference.md.\n"
         + "version: 1\n"
         + "manifests:\n"
@@ -153,6 +234,8 @@ public final class Demo implements Callable<Integer> {
         + "    actors: [\"github.com/example-org/app/*\"]\n"
         + "    public_key: |\n"
         + "      " + agentPublicPem.trim().replace("\n", "\n      ") + "\n"
+        + (akName == null ? "" : "tpm_aks:\n  - id: this-machine\n    name: " + akName + "\n"
+            + "    actors: [\"github.com/example-org/app/*\"]\n")
         + "policies:\n"
         + "  - id: " + POLICY + "\n"
         + "    actors: [\"" + ACTOR + "\"]\n"
@@ -160,7 +243,8 @@ public final class Demo implements Callable<Integer> {
         + "    targets: [\"" + TARGET + "\"]\n"
         + "    scopes: [\"deploy\"]\n"
         + "    max_ttl_seconds: 900\n"
-        + "    require_sigstore: false\n"
-        + "    require_tpm: false\n";
+        + "    require_sigstore: " + sigstore.isPresent() + "\n"
+        + sigstore.map(LocalSigstore::policyLines).orElse("")
+        + "    require_tpm: " + (akName != null) + "\n";
   }
 }

@@ -1,6 +1,8 @@
 package io.driftzero.control.policy;
 
 import io.driftzero.core.DzException;
+import io.driftzero.core.policy.PolicyLoader;
+import io.driftzero.core.policy.PolicySet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.driftzero.control.verify;
 
-import io.driftzero.control.policy.PolicySet;
+import io.driftzero.core.policy.PolicySet;
 import io.driftzero.core.measure.Facts;
 import io.driftzero.core.measure.Manifest;
 import io.driftzero.core.model.AttestRequest;

@@ -1,6 +1,6 @@
 package io.driftzero.control.verify;
 
-import io.driftzero.control.policy.PolicySet;
+import io.driftzero.core.policy.PolicySet;
 import io.driftzero.core.model.AttestRequest;
 import io.driftzero.core.model.EnvironmentAttestation;
 import io.driftzero.core.model.Reason;

@@ -1,7 +1,7 @@
 package io.driftzero.control.verify;
 
 import com.nimbusds.jose.JOSEException;
-import io.driftzero.control.policy.PolicySet;
+import io.driftzero.core.policy.PolicySet;
 import io.driftzero.core.model.AttestRequest;
 import io.driftzero.core.model.EnvironmentAttestation;
 import io.driftzero.core.model.Reason;

@@ -156,6 +156,12 @@ public final class DzClient {
     return Json.read(call(req, true, 200).body, AuditEvent.class, "audit event");
   }
 
+  public io.driftzero.core.model.StoredAttestation attestation(String attestationId) throws DzException {
+    Request req = new Request.Builder()
+        .url(base.newBuilder().addPathSegments("v1/attestations").addPathSegment(attestationId).build()).get().build();
+    return Json.read(call(req, true, 200).body, io.driftzero.core.model.StoredAttestation.class, "attestation");
+  }
+
   public JWKSet jwks() throws DzException {
     String body = call(get(".well-known/jwks.json").build(), true, 200).body;
     try {

@@ -27,8 +27,8 @@ import okhttp3.ResponseBody;
  * github.com/org/repo/.github/workflows/deploy.yml@refs/heads/main}.
  */
 public final class GitHubActionsIdTokenSource implements IdTokenSource {
-  static final String REQUEST_URL = "ACTIONS_ID_TOKEN_REQUEST_URL";
-  static final String REQUEST_TOKEN = "ACTIONS_ID_TOKEN_REQUEST_TOKEN";
+  public static final String REQUEST_URL = "ACTIONS_ID_TOKEN_REQUEST_URL";
+  public static final String REQUEST_TOKEN = "ACTIONS_ID_TOKEN_REQUEST_TOKEN";
   /** Message constant tests assert on: the one fix for a job without a token. */
   public static final String FIX_PERMISSION = "add `permissions: id-token: write` to the job";
 

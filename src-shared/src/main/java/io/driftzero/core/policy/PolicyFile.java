@@ -1,4 +1,4 @@
-package io.driftzero.control.policy;
+package io.driftzero.core.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -10,7 +10,12 @@ import java.util.List;
  * into a validated {@link PolicySet}; every field here is checked there with file and line.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record PolicyFile(Integer version, List<JsonNode> manifests, List<AgentKey> agentKeys, List<Rule> policies) {
+public record PolicyFile(Integer version, List<JsonNode> manifests, List<AgentKey> agentKeys, List<TpmAk> tpmAks,
+    List<Rule> policies) {
+
+  /** An enrolled TPM attestation key: its TPM name and the actors whose runners hold it. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record TpmAk(String id, String name, List<String> actors) {}
 
   /** An enrolled agent signing key and the actors it may speak for. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -27,5 +32,15 @@ public record PolicyFile(Integer version, List<JsonNode> manifests, List<AgentKe
       List<String> scopes,
       Integer maxTtlSeconds,
       Boolean requireSigstore,
-      Boolean requireTpm) {}
+      Boolean requireTpm,
+      List<SigstoreIdentity> sigstoreIdentities) {}
+
+  /**
+   * A keyless signer identity a policy accepts: the OIDC issuer, the certificate subject (SAN) exactly
+   * or by a regular expression over the whole SAN, Fulcio extension values, and whether self-hosted
+   * runners are acceptable (default: no).
+   */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record SigstoreIdentity(String issuer, String subject, String subjectRegex,
+      java.util.Map<String, String> extensions, Boolean allowSelfHosted) {}
 }

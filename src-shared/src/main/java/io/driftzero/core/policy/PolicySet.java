@@ -1,4 +1,4 @@
-package io.driftzero.control.policy;
+package io.driftzero.core.policy;
 
 import com.nimbusds.jose.jwk.ECKey;
 import io.driftzero.core.measure.Manifest;
@@ -16,7 +16,15 @@ public record PolicySet(
     String hash,
     Map<String, Manifest> manifests,
     Map<String, EnrolledKey> agentKeys,
+    Map<String, TpmAk> tpmAks,
     Map<String, Policy> policies) {
+
+  /** An enrolled TPM AK (by TPM name) and the actors it may speak for. */
+  public record TpmAk(io.driftzero.core.tpm.EnrolledAk ak, List<Glob> actors) {
+    public boolean mayClaim(String actorId) {
+      return actors.stream().anyMatch(g -> g.matches(actorId));
+    }
+  }
 
   /** An enrolled agent key: its key id (RFC 7638 thumbprint), label and allowed actors. */
   public record EnrolledKey(String keyId, String label, ECKey key, List<Glob> actors) {
@@ -34,7 +42,8 @@ public record PolicySet(
       Set<String> scopes,
       int maxTtlSeconds,
       boolean requireSigstore,
-      boolean requireTpm) {
+      boolean requireTpm,
+      List<io.driftzero.core.sigstore.IdentityPolicy> sigstoreIdentities) {
 
     public boolean allowsActor(String actorId) {
       return actors.stream().anyMatch(g -> g.matches(actorId));

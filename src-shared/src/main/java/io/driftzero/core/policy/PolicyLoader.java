@@ -1,4 +1,4 @@
-package io.driftzero.control.policy;
+package io.driftzero.core.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.driftzero.core.DzException;
@@ -6,6 +6,8 @@ import io.driftzero.core.json.Json;
 import io.driftzero.core.json.YamlDoc;
 import io.driftzero.core.measure.Manifest;
 import io.driftzero.core.sign.EcKeys;
+import io.driftzero.core.sigstore.FulcioExtension;
+import io.driftzero.core.sigstore.IdentityPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,8 +47,10 @@ public final class PolicyLoader {
     }
     Map<String, Manifest> manifests = manifests(doc, pf, baseDir);
     Map<String, PolicySet.EnrolledKey> keys = agentKeys(doc, pf, baseDir);
+    Map<String, PolicySet.TpmAk> aks = tpmAks(doc, pf);
     Map<String, PolicySet.Policy> policies = policies(doc, pf, manifests);
-    return new PolicySet(source, Json.sha256(Json.utf8(text)), Map.copyOf(manifests), Map.copyOf(keys), Map.copyOf(policies));
+    return new PolicySet(source, Json.sha256(Json.utf8(text)), Map.copyOf(manifests), Map.copyOf(keys),
+        Map.copyOf(aks), Map.copyOf(policies));
   }
 
   private static Map<String, Manifest> manifests(YamlDoc doc, PolicyFile pf, Path baseDir) throws DzException {
@@ -116,6 +120,27 @@ public final class PolicyLoader {
     return out;
   }
 
+  private static Map<String, PolicySet.TpmAk> tpmAks(YamlDoc doc, PolicyFile pf) throws DzException {
+    Map<String, PolicySet.TpmAk> out = new LinkedHashMap<>();
+    List<PolicyFile.TpmAk> list = pf.tpmAks() == null ? List.of() : pf.tpmAks();
+    for (int i = 0; i < list.size(); i++) {
+      String at = "/tpm_aks/" + i;
+      PolicyFile.TpmAk a = list.get(i);
+      io.driftzero.core.tpm.EnrolledAk ak;
+      try {
+        ak = io.driftzero.core.tpm.EnrolledAk.parse(a.name(), a.id());
+      } catch (DzException e) {
+        throw doc.error(at + "/name", "'" + a.name() + "' " + io.driftzero.core.tpm.EnrolledAk.BAD_NAME
+            + "; copy it from 'dzctl tpm info' on the runner");
+      }
+      List<Glob> actors = globs(doc, a.actors(), at + "/actors", "the actor ids whose runners hold this AK");
+      if (out.putIfAbsent(ak.name(), new PolicySet.TpmAk(ak, actors)) != null) {
+        throw doc.error(at + "/name", "this AK is enrolled twice");
+      }
+    }
+    return out;
+  }
+
   private static Map<String, PolicySet.Policy> policies(YamlDoc doc, PolicyFile pf, Map<String, Manifest> manifests)
       throws DzException {
     Map<String, PolicySet.Policy> out = new LinkedHashMap<>();
@@ -145,12 +170,78 @@ public final class PolicyLoader {
         throw doc.error(at + "/max_ttl_seconds", "give the longest credential lifetime in seconds, 1 to 86400, e.g. max_ttl_seconds: 900");
       }
       var p = new PolicySet.Policy(r.id(), actors, ms, targets, scopes, r.maxTtlSeconds(),
-          Boolean.TRUE.equals(r.requireSigstore()), Boolean.TRUE.equals(r.requireTpm()));
+          Boolean.TRUE.equals(r.requireSigstore()), Boolean.TRUE.equals(r.requireTpm()),
+          identities(doc, r.sigstoreIdentities(), at + "/sigstore_identities"));
+      if (p.requireSigstore() && p.sigstoreIdentities().isEmpty()) {
+        throw doc.error(at + "/sigstore_identities", "require_sigstore needs at least one accepted signer identity,"
+            + " e.g. - issuer: https://token.actions.githubusercontent.com, subject: https://github.com/org/repo/...");
+      }
       if (out.putIfAbsent(r.id(), p) != null) {
         throw doc.error(at + "/id", "policy " + r.id() + " is defined twice");
       }
     }
     return out;
+  }
+
+  private static List<IdentityPolicy> identities(YamlDoc doc, List<PolicyFile.SigstoreIdentity> in, String at)
+      throws DzException {
+    List<IdentityPolicy> out = new ArrayList<>();
+    if (in == null) {
+      return out;
+    }
+    for (int i = 0; i < in.size(); i++) {
+      PolicyFile.SigstoreIdentity id = in.get(i);
+      String here = at + "/" + i;
+      if (!issuerUrl(id.issuer())) {
+        throw doc.error(here + "/issuer", "the exact OIDC issuer URL, e.g. https://token.actions.githubusercontent.com"
+            + " (https; plain http only for a loopback test issuer)");
+      }
+      if ((id.subject() == null) == (id.subjectRegex() == null)) {
+        throw doc.error(here, "give exactly one of subject (exact SAN) or subject_regex (matched against the whole SAN)");
+      }
+      IdentityPolicy p;
+      if (id.subject() != null) {
+        p = IdentityPolicy.exact(id.issuer(), id.subject());
+      } else {
+        try {
+          p = IdentityPolicy.regex(id.issuer(), id.subjectRegex());
+        } catch (java.util.regex.PatternSyntaxException e) {
+          throw doc.error(here + "/subject_regex", "not a valid regular expression: " + e.getDescription());
+        }
+      }
+      if (id.extensions() != null) {
+        for (var e : id.extensions().entrySet()) {
+          FulcioExtension ext;
+          try {
+            ext = FulcioExtension.valueOf(e.getKey().toUpperCase(java.util.Locale.ROOT));
+          } catch (IllegalArgumentException ex) {
+            throw doc.error(here + "/extensions/" + e.getKey(), "unknown Fulcio extension; use one of "
+                + java.util.Arrays.stream(FulcioExtension.values()).map(x -> x.name().toLowerCase(java.util.Locale.ROOT)).toList());
+          }
+          p = p.require(ext, e.getValue());
+        }
+      }
+      if (!Boolean.TRUE.equals(id.allowSelfHosted())) {
+        p = p.denySelfHosted();
+      }
+      out.add(p);
+    }
+    return List.copyOf(out);
+  }
+
+  /** https, or http on a loopback host (a local test issuer). */
+  static boolean issuerUrl(String s) {
+    if (s == null) {
+      return false;
+    }
+    try {
+      java.net.URI u = new java.net.URI(s);
+      String host = u.getHost();
+      return host != null && ("https".equals(u.getScheme())
+          || "http".equals(u.getScheme()) && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]")));
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
   }
 
   private static List<Glob> globs(YamlDoc doc, List<String> in, String at, String hint) throws DzException {

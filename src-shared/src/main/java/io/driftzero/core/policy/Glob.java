@@ -1,4 +1,4 @@
-package io.driftzero.control.policy;
+package io.driftzero.core.policy;
 
 import java.util.regex.Pattern;
 
