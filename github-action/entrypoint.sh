@@ -76,6 +76,7 @@ audience=$(input AUDIENCE)
 sigstore=$(input SIGSTORE)
 trusted_root=$(input TRUSTED-ROOT)
 signing_config=$(input SIGNING-CONFIG)
+truststore=$(input SIGSTORE-TRUSTSTORE)
 key=$(input KEY)
 tpm=$(input TPM)
 fail_on_deny=$(input FAIL-ON-DENY)
@@ -108,6 +109,7 @@ case "$sigstore" in
     args+=(--sigstore "$sigstore" --identity github --audience "$audience")
     if [ -n "$trusted_root" ]; then args+=(--trusted-root "$trusted_root"); fi
     if [ -n "$signing_config" ]; then args+=(--signing-config "$signing_config"); fi
+    if [ -n "$truststore" ]; then args+=(--sigstore-truststore "$truststore"); fi
     ;;
   *) fail "input sigstore is '$sigstore': use public-good, staging, custom or off" ;;
 esac

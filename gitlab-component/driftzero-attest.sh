@@ -53,6 +53,7 @@ audience=${DZ_INPUT_AUDIENCE:-driftzero}
 sigstore=${DZ_INPUT_SIGSTORE:-public-good}
 trusted_root=${DZ_INPUT_TRUSTED_ROOT:-}
 signing_config=${DZ_INPUT_SIGNING_CONFIG:-}
+truststore=${DZ_INPUT_SIGSTORE_TRUSTSTORE:-}
 key=${DZ_INPUT_KEY:-}
 actor=${DZ_INPUT_ACTOR:-}
 tpm=${DZ_INPUT_TPM:-none}
@@ -90,6 +91,7 @@ case "$sigstore" in
     args+=(--sigstore "$sigstore" --identity gitlab --gitlab-token-var SIGSTORE_ID_TOKEN --audience sigstore)
     if [ -n "$trusted_root" ]; then args+=(--trusted-root "$trusted_root"); fi
     if [ -n "$signing_config" ]; then args+=(--signing-config "$signing_config"); fi
+    if [ -n "$truststore" ]; then args+=(--sigstore-truststore "$truststore"); fi
     if [ -n "$actor" ]; then args+=(--actor "$actor"); fi
     ;;
   *) fail "input sigstore is '$sigstore': use public-good, custom or off" ;;

@@ -7,6 +7,7 @@ import io.driftzero.core.measure.EnvironmentMeasurer;
 import io.driftzero.core.measure.Manifest;
 import io.driftzero.core.measure.SystemProbe;
 import io.driftzero.core.sign.EcKeys;
+import io.driftzero.core.sigstore.BundleVerifier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,14 @@ final class DzControlFixture implements AutoCloseable {
    */
   static DzControlFixture start(Path dir, Path workspace, Map<String, String> jobEnv, String actor)
       throws IOException, DzException {
+    return start(dir, workspace, jobEnv, actor, null);
+  }
+
+  /** Keyless signers the policy accepts (require_sigstore), verified against {@code trustedRoot}. */
+  record Keyless(Path trustedRoot, String issuer, String subject) {}
+
+  static DzControlFixture start(Path dir, Path workspace, Map<String, String> jobEnv, String actor, Keyless keyless)
+      throws IOException, DzException {
     Path dz = Files.createDirectories(workspace.resolve(".driftzero"));
     Path keyFile = dz.resolve("agent-key.pem");
     ECKey agentKey = EcKeys.generate();
@@ -54,8 +63,12 @@ final class DzControlFixture implements AutoCloseable {
     Files.writeString(manifestFile, manifest.toYaml());
     Files.createDirectories(dir);
     Path policy = dir.resolve("policy.yaml");
-    Files.writeString(policy, policyYaml(EcKeys.publicPem(agentKey), manifestFile, actor));
-    ControlPlane cp = ControlPlane.builder().dataDir(dir.resolve("data")).policyFile(policy).start();
+    Files.writeString(policy, policyYaml(EcKeys.publicPem(agentKey), manifestFile, actor, keyless));
+    ControlPlane.Builder b = ControlPlane.builder().dataDir(dir.resolve("data")).policyFile(policy);
+    if (keyless != null) {
+      b.sigstore(BundleVerifier.fromTrustedRoot(keyless.trustedRoot()));
+    }
+    ControlPlane cp = b.start();
     return new DzControlFixture(cp, keyFile, manifestFile);
   }
 
@@ -63,7 +76,7 @@ final class DzControlFixture implements AutoCloseable {
     return cp.url();
   }
 
-  private static String policyYaml(String agentPublicPem, Path manifestFile, String actor) {
+  private static String policyYaml(String agentPublicPem, Path manifestFile, String actor, Keyless keyless) {
     String owner = actor.substring(0, actor.indexOf('/', actor.indexOf('/') + 1));
     return "version: 1\n"
         + "manifests:\n"
@@ -80,8 +93,12 @@ final class DzControlFixture implements AutoCloseable {
         + "    targets: [\"" + TARGET + "\"]\n"
         + "    scopes: [\"" + SCOPE + "\"]\n"
         + "    max_ttl_seconds: " + MAX_TTL + "\n"
-        + "    require_sigstore: false\n"
-        + "    require_tpm: false\n";
+        + "    require_tpm: false\n"
+        + (keyless == null ? "    require_sigstore: false\n"
+            : "    require_sigstore: true\n"
+            + "    sigstore_identities:\n"
+            + "      - issuer: " + keyless.issuer() + "\n"
+            + "        subject: " + keyless.subject() + "\n");
   }
 
   @Override

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.nimbusds.jwt.SignedJWT;
 import io.driftzero.core.client.DzClient;
 import io.driftzero.core.oidc.OidcIssuer;
+import io.driftzero.core.sigstore.SigstoreStack;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -107,6 +108,43 @@ class GitHubActionEntrypointIT {
     assertTrue(summary.contains("dzctl audit verify --server " + dz.url() + "\n"), summary);
     assertFalse(summary.contains("{{"), "every placeholder filled: " + summary);
     assertFalse(summary.contains(token), "no credential in the summary");
+  }
+
+  @Test
+  void keylessAgainstAPrivateSigstoreInstanceLogsAndLinksTheRekorEntry() throws Exception {
+    // The job token comes from the runner's token endpoint (the OIDC fixture), Fulcio and Rekor from
+    // the local Sigstore stack; dz-control verifies the bundle offline against the stack's root.
+    String subject = "https://github.com/" + OIDC.githubRunnerEnv().get("GITHUB_WORKFLOW_REF");
+    try (SigstoreStack stack = SigstoreStack.start();
+         DzControlFixture keyless = DzControlFixture.start(tmp.resolve("dz-control-keyless"), tmp.resolve("keyless-ws"),
+             new ActionRun("measure-keyless").env, "github.com/" + OIDC.githubRunnerEnv().get("GITHUB_WORKFLOW_REF"),
+             new DzControlFixture.Keyless(stack.trustedRoot(), OIDC.issuerUrl(OidcIssuer.GITHUB), subject))) {
+      ActionRun job = new ActionRun("keyless").credential(DzControlFixture.SCOPE, DzControlFixture.TARGET, "300")
+          .input("control-plane-url", keyless.url())
+          .input("manifest", keyless.manifestFile.toString())
+          .input("sigstore", "custom")
+          .input("trusted-root", stack.trustedRoot().toString())
+          .input("signing-config", stack.signingConfig().toString())
+          .input("sigstore-truststore", stack.truststore().toString());
+      job.env.put("DZ_SIGSTORE_TRUSTSTORE_PASSWORD", stack.truststorePassword());
+      Run run = job.run();
+
+      assertEquals(0, run.exitCode(), run::toString);
+      Map<String, String> out = job.outputs();
+      assertEquals("ISSUED", out.get("result"), run::toString);
+      assertTrue(out.get("rekor-uuid").matches("[0-9a-f]{64}"), out::toString);
+      assertTrue(out.get("rekor-log-index").matches("\\d+"), out::toString);
+      String entry = stack.rekorUrl().replaceAll("/+$", "") + "/api/v1/log/entries/" + out.get("rekor-uuid");
+      List<String> lines = run.stdout().lines().toList();
+      assertTrue(lines.contains("rekor_log_index: " + out.get("rekor-log-index")), run::toString);
+      assertTrue(lines.contains("rekor_uuid: " + out.get("rekor-uuid")), run::toString);
+      assertTrue(lines.contains("rekor_entry: " + entry), run::toString);
+      String summary = Files.readString(job.summary, UTF_8);
+      assertTrue(summary.contains("| Rekor log index | [" + out.get("rekor-log-index") + "](" + entry + ") |"), summary);
+      assertTrue(summary.contains("| Rekor UUID | " + out.get("rekor-uuid") + " |"), summary);
+      assertMaskedBeforeUse(run, job.exportedEnv().get("DZ_CREDENTIAL"));
+      assertFalse(run.log().contains(stack.truststorePassword()), "no trust store password in the log");
+    }
   }
 
   @Test
