@@ -60,16 +60,22 @@ class GitHubActionFilesTest {
   }
 
   @Test
-  void theDockerfilePinsEveryBaseImageByDigest() throws Exception {
-    String dockerfile = Files.readString(ACTION.resolve("Dockerfile"), UTF_8);
+  void theDockerfilesPinEveryBaseImageByDigest() throws Exception {
+    for (Path file : List.of(ACTION.resolve("Dockerfile"), REPO.resolve("gitlab-component/Dockerfile"))) {
+      assertPinned(file);
+    }
+  }
+
+  static void assertPinned(Path file) throws Exception {
+    String dockerfile = Files.readString(file, UTF_8);
     Matcher m = FROM.matcher(dockerfile);
     int count = 0;
     while (m.find()) {
       count++;
-      assertTrue(m.group(1).matches("[^@\\s]+@sha256:[0-9a-f]{64}"), "FROM not pinned by digest: " + m.group(1));
+      assertTrue(m.group(1).matches("[^@\\s]+@sha256:[0-9a-f]{64}"), file + ": FROM not pinned by digest: " + m.group(1));
     }
-    assertEquals(1, count, "one base image");
-    assertTrue(dockerfile.contains("imagetools inspect"), "the Dockerfile says how to refresh the digest");
+    assertEquals(1, count, file + ": one base image");
+    assertTrue(dockerfile.contains("imagetools inspect"), file + " says how to refresh the digest");
   }
 
   @Test
