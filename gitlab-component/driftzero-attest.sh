@@ -49,7 +49,6 @@ manifest=${DZ_INPUT_MANIFEST:-}
 scope=${DZ_INPUT_SCOPE:-}
 target=${DZ_INPUT_TARGET:-}
 ttl=${DZ_INPUT_TTL_SECONDS:-900}
-audience=${DZ_INPUT_AUDIENCE:-driftzero}
 sigstore=${DZ_INPUT_SIGSTORE:-public-good}
 trusted_root=${DZ_INPUT_TRUSTED_ROOT:-}
 signing_config=${DZ_INPUT_SIGNING_CONFIG:-}

@@ -10,6 +10,7 @@ PACKAGES=(
   tpm2-tools   # tpm2_pcrread etc.: cross-checks PCR values read through TSS.Java
   jq           # the GitHub Action entrypoint and GitLab component script read dzctl's JSON with it
   rsync        # gitlab-ci-local's shell executor copies artifacts with it
+  shellcheck   # lints the wrapper scripts (GitHub Action entrypoint, GitLab component script)
   nodejs       # npm, which installs the pinned wrapper-test tools in scripts/ci-tools
 )
 

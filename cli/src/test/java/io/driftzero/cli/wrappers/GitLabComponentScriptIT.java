@@ -165,7 +165,6 @@ class GitLabComponentScriptIT {
     env.put("DZ_INPUT_SCOPE", DzControlFixture.SCOPE);
     env.put("DZ_INPUT_TARGET", DzControlFixture.TARGET);
     env.put("DZ_INPUT_TTL_SECONDS", "600");
-    env.put("DZ_INPUT_AUDIENCE", "driftzero");
     env.put("DZ_INPUT_SIGSTORE", "off");
     env.put("DZ_INPUT_KEY", ".driftzero/agent-key.pem");
     env.put("DZ_INPUT_TPM", "none");
