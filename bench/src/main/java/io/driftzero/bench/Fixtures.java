@@ -38,11 +38,11 @@ final class Fixtures {
     m.put("os.version", "12");
     m.put("os.arch", "amd64");
     m.put("kernel.release", "6.1.0-28-amd64");
-    m.put("ci.platform", "github-actions");
+    m.put("ci.platform", "none");
     m.put("container", "false");
     m.put("runtime.java", "17.0.15");
     m.put("tool.git", "git version 2.39.5");
-    m.put("env.RUNNER_ENVIRONMENT", "self-hosted");
+    m.put("env.RUNNER_ENVIRONMENT", "<absent>");
     return m;
   }
 

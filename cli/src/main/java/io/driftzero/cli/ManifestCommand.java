@@ -27,10 +27,14 @@ final class ManifestCommand implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a command: init, hash");
   }
 
-  @Command(name = "init", mixinStandardHelpOptions = true,
+  // Not mixinStandardHelpOptions: its -V/--version clashes with the manifest's --version, and picocli
+  // then drops the whole mixin, --help included. Help is declared here; dzctl --version still works.
+  @Command(name = "init",
       description = "Measure this (reference) runner and write a manifest that approves exactly what it saw.")
   static final class Init implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
     @Option(names = "--id", required = true, description = "dz://env/<name>") String id;
     @Option(names = "--version", required = true, description = "e.g. 2.4") String version;
     @Option(names = "--fact", description = "Extra fact to include (tool.<cmd>, env.<VAR>, file.sha256:/path); repeatable.")

@@ -45,7 +45,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class GitHubActionEntrypointIT {
   static final Path REPO = Path.of(System.getProperty("driftzero.repo", "..")).toAbsolutePath().normalize();
   static final Path SCRIPT = REPO.resolve("github-action/entrypoint.sh");
-  static final Path JAR = Path.of(System.getProperty("dzctl.jar", "target/dzctl.jar")).toAbsolutePath();
+  static final Path JAR = Path.of(System.getProperty("driftzero.jar", "target/dzctl.jar")).toAbsolutePath();
   static final Duration LIMIT = Duration.ofSeconds(120);
   static final Pattern DELIMITED = Pattern.compile("(?m)^([^\\n<]+)<<(ghadelimiter_[0-9a-f]{32})\\n(.*?)\\n\\2$", Pattern.DOTALL);
 

@@ -152,7 +152,10 @@ public final class HttpApi {
       json(ctx, 500, ApiError.of("INTERNAL", null, "internal error; see dz-control's log"));
     });
     app.error(404, ctx -> {
-      if (ctx.result() == null) {
+      // Javalin fills in a plain-text "Endpoint ... not found" before this runs, so "no result yet"
+      // is never true; only a route's own JSON 404 (an unknown audit_id) is kept.
+      String ct = ctx.contentType();
+      if (ct == null || !ct.startsWith("application/json")) {
         json(ctx, 404, ApiError.of("NOT_FOUND", null, "no such endpoint: " + ctx.method() + " " + ctx.path()
             + "; see /openapi.yaml"));
       }
@@ -192,17 +195,24 @@ public final class HttpApi {
       }
       return v;
     } catch (JsonMappingException e) {
-      String field = Json.path(e);
+      // Jackson's own messages quote the offending input ("Cannot coerce String value (\"dzs_…\")"),
+      // which may be a bearer token pasted into the wrong field: never echo them.
       String msg = e.getOriginalMessage();
       if (msg != null && msg.startsWith("Unrecognized field")) {
         msg = "unknown field; remove it or check its spelling against /openapi.yaml";
-      } else if (msg != null && msg.startsWith("Cannot deserialize")) {
-        msg = "wrong type for this field; see /openapi.yaml";
+      } else if (msg != null && msg.startsWith("Trailing token")) {
+        msg = "unexpected content after the JSON object; send exactly one object";
+      } else {
+        msg = "wrong type or value for this field; see /openapi.yaml";
       }
-      throw new BadRequest(field, msg == null ? "invalid value" : firstLine(msg));
+      String field = Json.path(e);
+      throw new BadRequest("(root)".equals(field) ? "(body)" : field, msg);
     } catch (JsonProcessingException e) {
-      throw new BadRequest("(body)", "malformed JSON: " + firstLine(e.getOriginalMessage())
-          + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr() : ""));
+      String what = e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")
+          ? "a key appears twice in one object" : "malformed JSON";
+      throw new BadRequest("(body)", what
+          + (e.getLocation() != null ? " at line " + e.getLocation().getLineNr() + " column " + e.getLocation().getColumnNr() : "")
+          + "; send one JSON object");
     }
   }
 
@@ -251,13 +261,5 @@ public final class HttpApi {
 
   private static void json(Context ctx, int status, Object body) {
     ctx.status(status).contentType("application/json").result(Json.write(body));
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }

@@ -20,6 +20,7 @@ import java.util.Optional;
  * The nonce is checked by the caller, which must consume it whatever this says.
  */
 public final class AttestationVerifier {
+  private static final String TPM2 = "tpm2";
   private final Clock clock;
   private final Duration maxSkew;
   private final List<EvidenceCheck> checks;
@@ -78,7 +79,7 @@ public final class AttestationVerifier {
         out.add(Reasons.of(Reasons.SIGSTORE_REQUIRED, "policy " + p.id()
             + " has require_sigstore: a keyless Sigstore signature (Fulcio certificate + Rekor entry) is required"));
       }
-      if (p.requireTpm() && att.hardwareAnchor() == null) {
+      if (p.requireTpm() && (att.hardwareAnchor() == null || !TPM2.equals(att.hardwareAnchor().type()))) {
         out.add(Reasons.of(Reasons.TPM_REQUIRED, "policy " + p.id()
             + " has require_tpm: a TPM 2.0 quote (hardware_anchor type tpm2) is required; attest with --tpm"));
       }

@@ -16,6 +16,7 @@ import java.util.List;
  */
 public final class AuditVerifier {
   private final JWKSet keys;
+  private final java.util.Map<String, java.security.interfaces.ECPublicKey> publicKeys = new java.util.HashMap<>();
 
   public AuditVerifier(JWKSet keys) {
     this.keys = keys;
@@ -55,16 +56,21 @@ public final class AuditVerifier {
 
   /** Checks one event's signature only (its chain position needs its neighbours). */
   public String signatureProblem(AuditEvent e) {
-    JWK jwk = e.kid() == null ? null : keys.getKeyByKeyId(e.kid());
-    if (!(jwk instanceof ECKey ec)) {
-      return "signing key kid '" + e.kid() + "' is not in the JWKS; fetch the current JWKS or pin the right one";
-    }
-    try {
-      if (!EcKeys.verifyDer(ec.toECPublicKey(), e.signedBytes(), e.controlPlaneSignature())) {
-        return "control_plane_signature does not verify: the event's content was altered after signing";
+    java.security.interfaces.ECPublicKey key = e.kid() == null ? null : publicKeys.get(e.kid());
+    if (key == null) {
+      JWK jwk = e.kid() == null ? null : keys.getKeyByKeyId(e.kid());
+      if (!(jwk instanceof ECKey ec)) {
+        return "signing key kid '" + e.kid() + "' is not in the JWKS; fetch the current JWKS or pin the right one";
       }
-    } catch (JOSEException ex) {
-      return "signing key kid '" + e.kid() + "' is not a usable EC key";
+      try {
+        key = ec.toECPublicKey();
+      } catch (JOSEException ex) {
+        return "signing key kid '" + e.kid() + "' is not a usable EC key";
+      }
+      publicKeys.put(e.kid(), key);
+    }
+    if (!EcKeys.verifyDer(key, e.signedBytes(), e.controlPlaneSignature())) {
+      return "control_plane_signature does not verify: the event's content was altered after signing";
     }
     return null;
   }

@@ -9,6 +9,9 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -26,7 +29,7 @@ import org.erdtman.jcs.JsonCanonicalizer;
  * everything that is hashed or signed.
  */
 public final class Json {
-  private static final ObjectMapper MAPPER = configure(JsonMapper.builder().build());
+  private static final ObjectMapper MAPPER = strictScalars(configure(JsonMapper.builder().build()));
   private static final ObjectMapper YAML = configure(new YAMLMapper(new YAMLFactory()));
 
   private Json() {}
@@ -43,6 +46,24 @@ public final class Json {
     m.getFactory()
         .setStreamReadConstraints(
             StreamReadConstraints.builder().maxNestingDepth(64).maxStringLength(1 << 20).build());
+    return m;
+  }
+
+  /**
+   * On the wire a value of the wrong JSON type is an error, not a guess: {@code "ttl_seconds":"60"},
+   * {@code 1.5} for an integer or {@code 7} for a string are rejected with the field's path. (YAML
+   * keeps Jackson's scalar rules, where an unquoted {@code 2.4} is read as the text it looks like.)
+   */
+  private static ObjectMapper strictScalars(ObjectMapper m) {
+    m.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    for (LogicalType t : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+      m.coercionConfigFor(t).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+    }
+    m.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+    m.coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
     return m;
   }
 

@@ -57,6 +57,10 @@ public final class EcKeys {
     String notKey = "Key file " + file + " is not a PEM EC P-256 private key; create one with 'dzctl keygen'";
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       Object o = parser.readObject();
+      // 'openssl ecparam -genkey' writes an EC PARAMETERS block before the key unless -noout is given.
+      while (o instanceof org.bouncycastle.asn1.ASN1ObjectIdentifier || o instanceof org.bouncycastle.asn1.x9.X9ECParameters) {
+        o = parser.readObject();
+      }
       JcaPEMKeyConverter conv = new JcaPEMKeyConverter();
       PrivateKey priv;
       if (o instanceof PEMKeyPair kp) {
