@@ -179,9 +179,14 @@ put "$GITHUB_OUTPUT" rekor-uuid "$rekor_uuid"
 put "$GITHUB_OUTPUT" rekor-log-index "$rekor_log_index"
 put "$GITHUB_OUTPUT" credential-expires-at "$expires_at"
 
+# The auditor's commands: this decision in depth (with the Sigstore root when one was given), then
+# the whole signed, hash-chained trail.
 verify_server=${server:-${DZ_CONTROL_URL:-}}
-verify_command="dzctl audit verify --server $verify_server"
-echo "verify the audit trail: $verify_command"
+verify_event="dzctl audit verify --server $verify_server --event $audit_id"
+if [ "$sigstore" = custom ] && [ -n "$trusted_root" ]; then verify_event+=" --trusted-root $trusted_root"; fi
+verify_chain="dzctl audit verify --server $verify_server"
+echo "verify this decision: $verify_event"
+echo "verify the audit trail: $verify_chain"
 
 md_reasons=$(jq -r 'if length == 0 then "None: every check passed." else .[] | "- `\(.code)`: \(.message)" end' <<<"$reasons_json")
 if [ -n "$rekor_log_index" ] && [ -n "$rekor_entry" ]; then
@@ -207,7 +212,7 @@ render audit_id "$audit_id"
 render rekor_log_index "$md_index"
 render rekor_uuid "${rekor_uuid:-n/a}"
 render reasons "$md_reasons"
-render verify_command "$verify_command"
+render verify_command "$verify_event"$'\n'"$verify_chain"
 printf '%s\n' "$summary" >>"$GITHUB_STEP_SUMMARY"
 
 case "$result" in

@@ -130,7 +130,9 @@ if [ "$result" = ACCEPTED ] && [ -n "$scope" ]; then
 fi
 
 # --- Report: log section, dotenv (non-secret only) -----------------------------------------------
-verify_command="dzctl audit verify --server ${server:-${DZ_CONTROL_URL:-}}"
+verify_server=${server:-${DZ_CONTROL_URL:-}}
+verify_event="dzctl audit verify --server $verify_server --event $audit_id"
+if [ "$sigstore" = custom ] && [ -n "$trusted_root" ]; then verify_event+=" --trusted-root $trusted_root"; fi
 log "DriftZero: $result (policy $policy_used, attestation $attestation_id, audit $audit_id)"
 section_start driftzero_attest true "DriftZero decision details"
 log "decision: $result"
@@ -147,7 +149,8 @@ else
   log "rekor: not logged (sigstore: $sigstore)"
 fi
 jq -r '.[] | "reason: \(.code): \(.message)"' <<<"$reasons_json" >&2
-log "verify the audit trail: $verify_command"
+log "verify this decision: $verify_event"
+log "verify the audit trail: dzctl audit verify --server $verify_server"
 section_end driftzero_attest
 
 {

@@ -105,7 +105,12 @@ class GitHubActionEntrypointIT {
     assertTrue(summary.contains("| Audit event | `" + out.get("audit-id") + "` |"), summary);
     assertTrue(summary.contains("| Rekor log index | not logged (sigstore: off) |"), summary);
     assertTrue(summary.contains("None: every check passed."), summary);
-    assertTrue(summary.contains("dzctl audit verify --server " + dz.url() + "\n"), summary);
+    assertEquals(List.of("dzctl audit verify --server " + dz.url() + " --event " + out.get("audit-id"),
+        "dzctl audit verify --server " + dz.url()), auditorCommands(summary));
+    for (String command : auditorCommands(summary)) {
+      Run verify = dzctl(command);
+      assertEquals(0, verify.exitCode(), () -> command + " -> " + verify);
+    }
     assertFalse(summary.contains("{{"), "every placeholder filled: " + summary);
     assertFalse(summary.contains(token), "no credential in the summary");
   }
@@ -144,6 +149,13 @@ class GitHubActionEntrypointIT {
       assertTrue(summary.contains("| Rekor UUID | " + out.get("rekor-uuid") + " |"), summary);
       assertMaskedBeforeUse(run, job.exportedEnv().get("DZ_CREDENTIAL"));
       assertFalse(run.log().contains(stack.truststorePassword()), "no trust store password in the log");
+      // The auditor's command for this decision checks the bundle offline against the given root.
+      String event = auditorCommands(summary).get(0);
+      assertEquals("dzctl audit verify --server " + keyless.url() + " --event " + out.get("audit-id")
+          + " --trusted-root " + stack.trustedRoot(), event);
+      Run verify = dzctl(event);
+      assertEquals(0, verify.exitCode(), () -> event + " -> " + verify);
+      assertTrue(verify.stdout().contains("signed by " + subject), verify::toString);
     }
   }
 
@@ -268,6 +280,20 @@ class GitHubActionEntrypointIT {
       }
     }
     assertTrue(firstMask >= 0 && firstMask < firstCredentialLine, "masked before anything reports on the credential");
+  }
+
+  /** The commands in the summary's "Verify independently" code block. */
+  static List<String> auditorCommands(String summary) {
+    Matcher m = Pattern.compile("(?s)```sh\\n(.*?)\\n```").matcher(summary);
+    assertTrue(m.find(), summary);
+    return m.group(1).lines().toList();
+  }
+
+  /** Runs a `dzctl …` command line from the summary with the shipped jar, as an auditor would. */
+  static Run dzctl(String commandLine) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+    cmd.addAll(List.of(commandLine.substring("dzctl ".length()).split(" ")));
+    return Run.of(cmd, workspace, Map.of("PATH", "/usr/bin:/bin", "HOME", tmp.toString()), LIMIT);
   }
 
   static String errorAnnotation(Run run) {

@@ -62,7 +62,9 @@ class GitLabComponentScriptIT {
         run::toString);
     assertTrue(run.stderr().matches("(?s).*\\e\\[0Ksection_end:\\d+:driftzero_attest\\r\\e\\[0K\\n.*"), run::toString);
     assertTrue(run.stderr().contains("decision: ISSUED\n"), run::toString);
-    assertTrue(run.stderr().contains("verify the audit trail: dzctl audit verify --server " + dz.url()), run::toString);
+    assertTrue(run.stderr().contains("verify this decision: dzctl audit verify --server " + dz.url() + " --event "
+        + jwt.getJWTClaimsSet().getStringClaim("audit_id") + "\n"), run::toString);
+    assertTrue(run.stderr().contains("verify the audit trail: dzctl audit verify --server " + dz.url() + "\n"), run::toString);
     String dotenv = Files.readString(project.resolve("driftzero.env"), UTF_8);
     assertTrue(dotenv.startsWith("DZ_RESULT=ISSUED\nDZ_ATTESTATION_ID="), dotenv);
     assertTrue(dotenv.contains("DZ_AUDIT_ID=" + jwt.getJWTClaimsSet().getStringClaim("audit_id") + "\n"), dotenv);
