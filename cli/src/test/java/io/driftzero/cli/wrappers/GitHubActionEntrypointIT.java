@@ -244,6 +244,22 @@ class GitHubActionEntrypointIT {
     assertEquals("", Files.readString(job.outputFile, UTF_8), "no outputs from a failed step");
   }
 
+  @Test
+  void theTpmInputReachesDzctlWhichNamesTheTpmItCouldNotUse() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
+    ActionRun job = new ActionRun("tpm-down").keyBased().input("tpm", "swtpm:127.0.0.1:" + closedPort);
+    Run run = job.run();
+    assertNotEquals(0, run.exitCode(), run::toString);
+    assertTrue(errorAnnotation(run).contains("127.0.0.1:" + closedPort), run::toString);
+
+    Run bad = new ActionRun("tpm-bad").keyBased().input("tpm", "tpm0").run();
+    assertEquals(2, bad.exitCode(), bad::toString);
+    assertTrue(errorAnnotation(bad).contains("Invalid --tpm value 'tpm0'"), bad::toString);
+  }
+
   @ParameterizedTest(name = "{0}={1}")
   @CsvSource(delimiter = '|', value = {
       "ttl-seconds|15m|input ttl-seconds is '15m', not a whole number of seconds: use e.g. ttl-seconds: 900",
