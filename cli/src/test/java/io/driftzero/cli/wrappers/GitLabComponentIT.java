@@ -199,7 +199,7 @@ class GitLabComponentIT {
     String log = run.log();
     assertTrue(log.contains("WARNING: DriftZero: DENIED by dz-control"), log);
     assertTrue(log.contains("SCOPE_NOT_ALLOWED: "), log);
-    assertTrue(log.contains("credential=absent"), log);
+    assertTrue(log.contains("> result=DENIED credential=absent"), "DZ_RESULT in the job itself, no credential: " + log);
     assertEquals("DENIED", dotenv(project, "driftzero-attest").get("DZ_RESULT"));
     assertNoSecretIn(run, project);
   }
