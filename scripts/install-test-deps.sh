@@ -8,6 +8,7 @@ PACKAGES=(
   swtpm        # software TPM 2.0 (io.driftzero.core.tpm tests)
   swtpm-tools  # swtpm_setup: EK provisioning for a swtpm state dir
   tpm2-tools   # tpm2_pcrread etc.: cross-checks PCR values read through TSS.Java
+  postgresql   # PostgreSQL server (initdb, pg_ctl): the production store, run privately by scripts/postgres.sh
   jq           # the GitHub Action entrypoint and GitLab component script read dzctl's JSON with it
   rsync        # gitlab-ci-local's shell executor copies artifacts with it
   shellcheck   # lints the wrapper scripts (GitHub Action entrypoint, GitLab component script)

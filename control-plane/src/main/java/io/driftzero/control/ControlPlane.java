@@ -1,12 +1,14 @@
 package io.driftzero.control;
 
 import io.driftzero.control.api.HttpApi;
+import io.driftzero.control.api.RateLimiter;
 import io.driftzero.control.attest.AttestService;
 import io.driftzero.control.attest.Attestations;
 import io.driftzero.control.audit.AuditLog;
 import io.driftzero.control.credential.CredentialService;
 import io.driftzero.control.credential.JwtCredentialIssuer;
 import io.driftzero.control.keys.SigningKeys;
+import io.driftzero.control.metrics.Metrics;
 import io.driftzero.control.nonce.NonceService;
 import io.driftzero.control.policy.PolicyStore;
 import io.driftzero.control.store.Database;
@@ -66,6 +68,10 @@ public final class ControlPlane implements AutoCloseable {
     private Duration nonceTtl = Duration.ofSeconds(120);
     private Duration sessionTtl = Duration.ofSeconds(600);
     private Duration maxSkew = Duration.ofSeconds(300);
+    private Integer poolSize;
+    private Duration poolTimeout;
+    private Duration stopTimeout = Duration.ofSeconds(30);
+    private double rateLimit;
     private final List<EvidenceCheck> extraChecks = new ArrayList<>();
 
     public Builder dataDir(Path p) { this.dataDir = p; return this; }
@@ -75,6 +81,12 @@ public final class ControlPlane implements AutoCloseable {
     public Builder jdbc(String url, String user, String password) {
       this.jdbcUrl = url; this.dbUser = user; this.dbPassword = password; return this;
     }
+    /** Store connections (default 16, 8 embedded) and how long a request waits for one (default 5 s, then 503). */
+    public Builder pool(int size, Duration acquireTimeout) { this.poolSize = size; this.poolTimeout = acquireTimeout; return this; }
+    /** How long {@link #close()} waits for requests in flight (default 30 s). */
+    public Builder stopTimeout(Duration d) { this.stopTimeout = d; return this; }
+    /** Requests per second per client address, bursts of twice that; 0 (the default) is no limit. */
+    public Builder rateLimit(double perSecond) { this.rateLimit = perSecond; return this; }
     public Builder publicUrl(String u) { this.publicUrl = u; return this; }
     public Builder clock(Clock c) { this.clock = c; return this; }
     public Builder nonceTtl(Duration d) { this.nonceTtl = d; return this; }
@@ -90,6 +102,9 @@ public final class ControlPlane implements AutoCloseable {
       if (dataDir == null || policyFile == null) {
         throw new DzException(DzException.Kind.BAD_INPUT, "dz-control needs --data-dir and --policy");
       }
+      if (jdbcUrl != null) {
+        Database.describe(jdbcUrl); // a bad --jdbc-url is refused before anything is written
+      }
       try {
         Files.createDirectories(dataDir);
       } catch (IOException e) {
@@ -98,10 +113,15 @@ public final class ControlPlane implements AutoCloseable {
       }
       PolicyStore policies = new PolicyStore(policyFile, clock);
       SigningKeys keys = SigningKeys.loadOrCreate(dataDir.resolve("keys"));
-      Database db = Database.open(jdbcUrl != null ? jdbcUrl : Database.embeddedUrl(dataDir), dbUser, dbPassword);
+      String storeUrl = jdbcUrl != null ? jdbcUrl : Database.embeddedUrl(dataDir);
+      Database.Pool defaults = Database.Pool.defaults(storeUrl);
+      Database db = Database.open(storeUrl, dbUser, dbPassword, new Database.Pool(
+          poolSize != null ? poolSize : defaults.maxSize(), poolTimeout != null ? poolTimeout : defaults.acquireTimeout()));
       try {
         AtomicReference<String> url = new AtomicReference<>(publicUrl);
-        AuditLog audit = new AuditLog(db, keys.audit());
+        Metrics metrics = new Metrics();
+        AuditLog audit = new AuditLog(db, keys.audit(), metrics::decision);
+        metrics.chainHeight(audit::height);
         NonceService nonces = new NonceService(db, clock, nonceTtl);
         List<EvidenceCheck> checks = new ArrayList<>();
         checks.add(new KeySignatureCheck());
@@ -113,8 +133,10 @@ public final class ControlPlane implements AutoCloseable {
         Attestations attestations = new Attestations(db);
         CredentialService credentials = new CredentialService(attestations, policies,
             new JwtCredentialIssuer(url::get, keys.credential()), audit, clock);
-        Javalin http = HttpApi.create(new HttpApi.Services(url::get, db, attest, credentials, audit, keys, nonces,
-            attestations));
+        RateLimiter limiter = rateLimit > 0 ? new RateLimiter(rateLimit, Math.max(1, 2 * rateLimit), System::nanoTime) : null;
+        Javalin http = HttpApi.create(new HttpApi.Services(url::get, db, attest, credentials, audit, keys, nonces, metrics,
+            attestations),
+            new HttpApi.Options(stopTimeout, limiter));
         http.start(host, port);
         String actual = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
         url.compareAndSet(null, actual);
@@ -172,9 +194,17 @@ public final class ControlPlane implements AutoCloseable {
     return keys;
   }
 
+  /**
+   * Stops taking connections, waits for requests in flight (up to the stop timeout) so each gets its
+   * answer, and only then closes the store's pool: a request never loses its connection mid-commit
+   * to a shutdown.
+   */
   @Override
   public void close() {
-    http.stop();
-    db.close();
+    try {
+      http.stop();
+    } finally {
+      db.close();
+    }
   }
 }

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "dz-control", mixinStandardHelpOptions = true, versionProvider = DzControl.VersionProvider.class,
     description = "DriftZero control plane: verifies CI/CD environment attestations against policy, issues"
         + " short-lived scoped credentials, keeps a signed hash-chained audit log.",
-    subcommands = {DzControl.Serve.class, DzControl.PolicyCmd.class, Demo.class},
+    subcommands = {DzControl.Serve.class, DzControl.PolicyCmd.class, DzControl.KeysCmd.class, Demo.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:ok", "1:denied or verification failed", "2:usage or invalid input", "3:unavailable"})
 public final class DzControl implements Runnable {
@@ -81,6 +81,18 @@ public final class DzControl implements Runnable {
     @Option(names = "--jdbc-user", description = "Database user. Env: DZ_JDBC_USER.")
     String jdbcUser;
 
+    @Option(names = "--jdbc-pool-size", description = "Store connections per dz-control (default 16; 8 embedded)."
+        + " Replicas × pool size must stay under the database's max_connections.")
+    Integer poolSize;
+
+    @Option(names = "--jdbc-acquire-timeout", defaultValue = "5", description = "Seconds a request waits for a store"
+        + " connection before it gets 503 (default ${DEFAULT-VALUE}).")
+    int acquireTimeout;
+
+    @Option(names = "--rate-limit", description = "Per client address, e.g. 50/s (bursts of twice that); excess"
+        + " requests get 429 with Retry-After. Default: no limit. /healthz, /readyz and /metrics are never limited.")
+    String rateLimit;
+
     @Option(names = "--sigstore-trusted-root", description = "Pinned Sigstore trusted_root.json: keyless attestations are"
         + " verified offline against it. Without it (and without --sigstore-instance) bundles are denied.")
     Path sigstoreTrustedRoot;
@@ -96,6 +108,21 @@ public final class DzControl implements Runnable {
       String user = jdbcUser != null ? jdbcUser : env.get("DZ_JDBC_USER");
       ControlPlane.Builder b = ControlPlane.builder().dataDir(dataDir).policyFile(policy).host(host).port(port)
           .publicUrl(publicUrl).jdbc(url, user, env.get("DZ_JDBC_PASSWORD"));
+      if (poolSize != null && (poolSize < 1 || poolSize > 1000)) {
+        throw new DzException(DzException.Kind.BAD_INPUT, "--jdbc-pool-size must be from 1 to 1000");
+      }
+      if (acquireTimeout < 1) {
+        throw new DzException(DzException.Kind.BAD_INPUT, "--jdbc-acquire-timeout must be at least 1 (seconds)");
+      }
+      String storeUrl = url != null ? url : Database.embeddedUrl(dataDir);
+      b.pool(poolSize != null ? poolSize : Database.Pool.defaults(storeUrl).maxSize(), java.time.Duration.ofSeconds(acquireTimeout));
+      if (rateLimit != null) {
+        try {
+          b.rateLimit(io.driftzero.control.api.RateLimiter.parseRate(rateLimit));
+        } catch (IllegalArgumentException e) {
+          throw new DzException(DzException.Kind.BAD_INPUT, e.getMessage());
+        }
+      }
       if (sigstoreTrustedRoot != null && sigstoreInstance != null) {
         throw new DzException(DzException.Kind.BAD_INPUT, "give --sigstore-trusted-root or --sigstore-instance, not both");
       }
@@ -118,6 +145,45 @@ public final class DzControl implements Runnable {
         stop.countDown();
       }));
       stop.await();
+      return 0;
+    }
+  }
+
+  @Command(name = "keys", mixinStandardHelpOptions = true, description = "Signing key tools.",
+      subcommands = {KeysRotate.class})
+  static final class KeysCmd implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      throw new CommandLine.ParameterException(spec.commandLine(), "name a command: rotate");
+    }
+  }
+
+  @Command(name = "rotate", mixinStandardHelpOptions = true,
+      description = {"Replace the audit and/or credential signing key with a new one. The old public key stays",
+          "in the JWKS (keys/retired/), so earlier events and unexpired credentials still verify.",
+          "Restart the replicas that share the data directory, one at a time, to sign with the new key."})
+  static final class KeysRotate implements Callable<Integer> {
+    @Option(names = "--data-dir", required = true, description = "The data directory holding keys/.")
+    Path dataDir;
+
+    @Option(names = "--key", defaultValue = "both", description = "audit, credential or both (default ${DEFAULT-VALUE}).")
+    String which;
+
+    @Override
+    public Integer call() throws DzException {
+      if (!java.util.Set.of("audit", "credential", "both").contains(which)) {
+        throw new DzException(DzException.Kind.BAD_INPUT, "--key must be audit, credential or both");
+      }
+      java.nio.file.Path keys = dataDir.resolve("keys");
+      for (var w : io.driftzero.control.keys.SigningKeys.Which.values()) {
+        if (which.equals("both") || which.equalsIgnoreCase(w.name())) {
+          String[] kids = io.driftzero.control.keys.SigningKeys.rotate(keys, w);
+          System.out.println(w.name().toLowerCase(java.util.Locale.ROOT) + " key rotated: " + kids[0] + " -> " + kids[1]
+              + " (old key kept in the JWKS)");
+        }
+      }
       return 0;
     }
   }

@@ -7,6 +7,7 @@ import io.driftzero.control.audit.AuditLog;
 import io.driftzero.control.audit.AuditQuery;
 import io.driftzero.control.credential.CredentialService;
 import io.driftzero.control.keys.SigningKeys;
+import io.driftzero.control.metrics.Metrics;
 import io.driftzero.control.store.Database;
 import io.driftzero.control.store.StoreUnavailable;
 import io.driftzero.core.DzException;
@@ -45,17 +46,59 @@ public final class HttpApi {
 
   /** Everything the routes call. */
   public record Services(java.util.function.Supplier<String> publicUrl, Database db, AttestService attest, CredentialService credentials,
-      AuditLog audit, SigningKeys keys, io.driftzero.control.nonce.NonceService nonces,
+      AuditLog audit, SigningKeys keys, io.driftzero.control.nonce.NonceService nonces, Metrics metrics,
       io.driftzero.control.attest.Attestations attestations) {}
 
+  /** HTTP behaviour: how long stop waits for requests in flight, and the per-client rate limit (null: none). */
+  public record Options(java.time.Duration stopTimeout, RateLimiter rateLimit) {
+    /** 30 s to finish requests in flight; no rate limit. */
+    public static Options defaults() {
+      return new Options(java.time.Duration.ofSeconds(30), null);
+    }
+  }
+
+  /** Route templates, the only values of the latency histogram's {@code route} label. */
+  private static final Set<String> ROUTES = Set.of("/healthz", "/readyz", "/metrics", "/openapi.yaml", "/v1/nonce",
+      "/v1/attest", "/v1/credentials", "/v1/audit/events", "/v1/audit/events/{id}", "/v1/attestations/{id}", "/.well-known/jwks.json",
+      "/.well-known/openid-configuration");
+  /** Never rate limited: probes and scrapes must see the truth while clients are throttled. */
+  private static final Set<String> UNLIMITED = Set.of("/healthz", "/readyz", "/metrics");
+
   public static Javalin create(Services s) {
+    return create(s, Options.defaults());
+  }
+
+  public static Javalin create(Services s, Options opts) {
     Javalin app = Javalin.create(cfg -> {
       cfg.showJavalinBanner = false;
       cfg.startupWatcherEnabled = false;
       cfg.http.maxRequestSize = MAX_BODY_BYTES;
-      cfg.requestLogger.http((ctx, ms) -> LOG.info("{} {} -> {} ({} ms)", ctx.method(), ctx.path(),
-          ctx.statusCode(), Math.round(ms)));
+      // Graceful stop: the StatisticsHandler counts requests in flight, and Jetty's stop first closes
+      // the listener, then waits (up to the stop timeout) for those requests to finish.
+      cfg.jetty.modifyServer(server -> {
+        server.setHandler(new org.eclipse.jetty.server.handler.StatisticsHandler());
+        server.setStopTimeout(opts.stopTimeout().toMillis());
+      });
+      cfg.requestLogger.http((ctx, ms) -> {
+        LOG.info("{} {} -> {} ({} ms)", ctx.method(), ctx.path(), ctx.statusCode(), Math.round(ms));
+        s.metrics().request(ctx.method().name(), route(ctx), ctx.statusCode(), ms / 1000.0);
+      });
     });
+    if (opts.rateLimit() != null) {
+      app.before(ctx -> {
+        if (UNLIMITED.contains(ctx.path())) {
+          return;
+        }
+        long wait = opts.rateLimit().acquire(ctx.ip());
+        if (wait > 0) {
+          ctx.header("Retry-After", Long.toString(wait));
+          json(ctx, 429, ApiError.of("RATE_LIMITED", null, "too many requests from this address; retry after "
+              + wait + " s"));
+          ctx.skipRemainingHandlers();
+        }
+      });
+    }
+    app.get("/metrics", ctx -> ctx.contentType(s.metrics().contentType()).result(s.metrics().scrape()));
     app.get("/healthz", ctx -> json(ctx, 200, Map.of("status", "ok")));
     app.get("/readyz", ctx -> {
       boolean up = s.db().ping();
@@ -138,7 +181,9 @@ public final class HttpApi {
     app.exception(PayloadTooLarge.class, (e, ctx) -> json(ctx, 413, ApiError.of("PAYLOAD_TOO_LARGE", null,
         "request body exceeds " + MAX_BODY_BYTES + " bytes")));
     app.exception(StoreUnavailable.class, (e, ctx) -> {
-      LOG.error("store unavailable: {}", e.getMessage());
+      // The driver's reason (connection refused, terminated by administrator, pool timeout) says what
+      // to fix; it never holds the password. The client gets only the generic 503.
+      LOG.error("store unavailable: {}: {}", e.getMessage(), e.getCause() == null ? "" : e.getCause().getMessage());
       json(ctx, 503, ApiError.of("UNAVAILABLE", null, "the store is unavailable; nothing was issued, retry later"));
     });
     app.exception(DzException.class, (e, ctx) -> {
@@ -163,6 +208,15 @@ public final class HttpApi {
     app.error(405, ctx -> json(ctx, 405, ApiError.of("METHOD_NOT_ALLOWED", null, ctx.method() + " is not allowed on "
         + ctx.path())));
     return app;
+  }
+
+  private static String route(Context ctx) {
+    try {
+      String r = ctx.endpointHandlerPath();
+      return ROUTES.contains(r) ? r : "unmatched";
+    } catch (RuntimeException e) {
+      return "unmatched";
+    }
   }
 
   static final class PayloadTooLarge extends RuntimeException {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The signed, hash-chained audit log. {@link #append} locks the chain head row, links the event to
@@ -30,10 +31,17 @@ public final class AuditLog {
   private final Database db;
   private final ECKey key;
   private final PrivateKey privateKey;
+  private final Consumer<AuditEvent> committed;
 
   public AuditLog(Database db, ECKey key) throws DzException {
+    this(db, key, e -> {});
+  }
+
+  /** {@code committed} hears of each event after its transaction committed (metrics); it must not throw. */
+  public AuditLog(Database db, ECKey key, Consumer<AuditEvent> committed) throws DzException {
     this.db = db;
     this.key = key;
+    this.committed = committed;
     try {
       this.privateKey = key.toPrivateKey();
     } catch (JOSEException e) {
@@ -51,9 +59,15 @@ public final class AuditLog {
     return append(draft, (c, e) -> {});
   }
 
+  /**
+   * Appends under the {@code audit_head} row lock: every writer, in this process or another replica,
+   * waits here for the one before it to commit, which is what keeps the chain linear and gap-free.
+   * The lock is held for one signature and three small writes.
+   */
   public AuditEvent append(AuditEvent draft, WithEvent alsoWrite) {
+    AuditEvent out;
     try {
-      return db.tx(c -> {
+      out = db.tx(c -> {
         long seq;
         String prev;
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_hash FROM audit_head WHERE id = 1 FOR UPDATE");
@@ -93,6 +107,8 @@ public final class AuditLog {
     } catch (SQLException e) {
       throw new StoreUnavailable("appending an audit event", e);
     }
+    committed.accept(out);
+    return out;
   }
 
   public Optional<AuditEvent> get(String auditId) {

@@ -7,26 +7,38 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
 import io.driftzero.core.DzException;
 import io.driftzero.core.sign.EcKeys;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * dz-control's two ES256 keys: one signs audit events, one signs credentials. Loaded from PKCS#8
- * PEM files in {@code <data-dir>/keys/} (created with mode 0600 on first start). Replicas share them
- * by sharing the files. The JWKS publishes both public halves with their {@code kid}s.
+ * PEM files in {@code <data-dir>/keys/} (created with mode 0600 on first start); replicas share them
+ * by sharing the files. Rotation ({@link #rotate}) keeps the old public key under {@code retired/}:
+ * the JWKS publishes current and retired keys with their {@code kid}s, so events and credentials
+ * signed before a rotation still verify.
  */
 public final class SigningKeys {
+  static final String AUDIT = "audit-signing.pem";
+  static final String CREDENTIAL = "credential-signing.pem";
+  static final String RETIRED = "retired";
+
   private final ECKey audit;
   private final ECKey credential;
+  private final List<ECKey> retired;
 
-  private SigningKeys(ECKey audit, ECKey credential) {
+  private SigningKeys(ECKey audit, ECKey credential, List<ECKey> retired) {
     this.audit = audit;
     this.credential = credential;
+    this.retired = List.copyOf(retired);
   }
 
   public static SigningKeys loadOrCreate(Path keyDir) throws DzException {
-    return new SigningKeys(load(keyDir.resolve("audit-signing.pem")), load(keyDir.resolve("credential-signing.pem")));
+    return new SigningKeys(load(keyDir.resolve(AUDIT)), load(keyDir.resolve(CREDENTIAL)), retired(keyDir));
   }
 
   private static ECKey load(Path file) throws DzException {
@@ -34,6 +46,46 @@ public final class SigningKeys {
       EcKeys.writePrivate(EcKeys.generate(), file);
     }
     return EcKeys.readPrivate(file);
+  }
+
+  private static List<ECKey> retired(Path keyDir) throws DzException {
+    List<ECKey> out = new ArrayList<>();
+    Path dir = keyDir.resolve(RETIRED);
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.pub.pem")) {
+      for (Path f : files) {
+        out.add(EcKeys.parsePublic(Files.readString(f), "retired key " + f));
+      }
+    } catch (IOException e) {
+      throw new DzException(DzException.Kind.BAD_INPUT, "Cannot read retired keys in " + dir + ": " + e.getMessage());
+    }
+    return out;
+  }
+
+  /** Which key to rotate. */
+  public enum Which { AUDIT, CREDENTIAL }
+
+  /**
+   * Replaces the current key with a new one and keeps the old public key under {@code retired/} so
+   * the JWKS keeps publishing it. Returns {@code [old kid, new kid]}. Replicas pick the new key up
+   * when restarted; until then they keep signing with the old one, which stays valid.
+   */
+  public static String[] rotate(Path keyDir, Which which) throws DzException {
+    Path file = keyDir.resolve(which == Which.AUDIT ? AUDIT : CREDENTIAL);
+    ECKey old = EcKeys.readPrivate(file);
+    try {
+      Path retiredDir = Files.createDirectories(keyDir.resolve(RETIRED));
+      Files.writeString(retiredDir.resolve(old.getKeyID() + ".pub.pem"), EcKeys.publicPem(old));
+      ECKey next = EcKeys.generate();
+      Path tmp = keyDir.resolve(file.getFileName() + ".new");
+      EcKeys.writePrivate(next, tmp);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return new String[] {old.getKeyID(), EcKeys.thumbprint(next)};
+    } catch (IOException e) {
+      throw new DzException(DzException.Kind.BAD_INPUT, "Cannot rotate " + file + ": " + e.getMessage());
+    }
   }
 
   public ECKey audit() {
@@ -44,9 +96,15 @@ public final class SigningKeys {
     return credential;
   }
 
-  /** Public JWKS: credential and audit keys, {@code use: sig}, {@code alg: ES256}. */
+  /** Public JWKS: current credential and audit keys, then retired ones; {@code use: sig}, {@code alg: ES256}. */
   public JWKSet publicJwks() {
-    return new JWKSet(List.of(publicJwk(credential), publicJwk(audit)));
+    List<JWK> keys = new ArrayList<>(List.of(publicJwk(credential), publicJwk(audit)));
+    for (ECKey r : retired) {
+      if (!r.getKeyID().equals(credential.getKeyID()) && !r.getKeyID().equals(audit.getKeyID())) {
+        keys.add(publicJwk(r));
+      }
+    }
+    return new JWKSet(keys);
   }
 
   private static JWK publicJwk(ECKey k) {

@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Single-use, short-lived nonces. Consumption is one conditional UPDATE, so a nonce is accepted at
@@ -21,10 +24,13 @@ public final class NonceService {
   public static final String NONCE_UNKNOWN = "NONCE_UNKNOWN";
   public static final String NONCE_EXPIRED = "NONCE_EXPIRED";
   public static final String NONCE_REUSED = "NONCE_REUSED";
+  private static final Logger LOG = LoggerFactory.getLogger(NonceService.class);
+  private static final long PURGE_EVERY = 64;
 
   private final Database db;
   private final Clock clock;
   private final Duration ttl;
+  private final AtomicLong issued = new AtomicLong();
 
   public NonceService(Database db, Clock clock, Duration ttl) {
     this.db = db;
@@ -45,17 +51,33 @@ public final class NonceService {
           ps.setLong(3, exp.toEpochMilli());
           ps.executeUpdate();
         }
-        // Housekeeping: forget nonces long past use, so the table stays small.
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM nonces WHERE expires_at < ?")) {
-          ps.setLong(1, now.minus(Duration.ofDays(1)).toEpochMilli());
-          ps.executeUpdate();
-        }
         return null;
       });
     } catch (SQLException e) {
       throw new StoreUnavailable("issuing a nonce", e);
     }
+    if (issued.getAndIncrement() % PURGE_EVERY == 0) {
+      purge(now);
+    }
     return new NonceResponse(nonce, exp.toString());
+  }
+
+  /**
+   * Housekeeping: forget nonces long past use, so the table stays small. Its own transaction, now and
+   * then, and never the caller's problem: with replicas, two purges of overlapping rows can deadlock
+   * and PostgreSQL aborts one; that must not turn a nonce request into a 503. The next purge catches up.
+   */
+  private void purge(Instant now) {
+    try {
+      db.tx(c -> {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM nonces WHERE expires_at < ?")) {
+          ps.setLong(1, now.minus(Duration.ofDays(1)).toEpochMilli());
+          return ps.executeUpdate();
+        }
+      });
+    } catch (SQLException | StoreUnavailable e) {
+      LOG.warn("nonce housekeeping skipped: {}", e.getMessage());
+    }
   }
 
   /** What {@link #consume} would say, without consuming (for dry runs). */
