@@ -11,9 +11,11 @@ import io.driftzero.core.measure.Manifest;
 import io.driftzero.core.measure.SystemProbe;
 import io.driftzero.core.model.Actor;
 import io.driftzero.core.model.AttestResponse;
-import io.driftzero.core.model.Reason;
 import io.driftzero.core.sign.AttestationSigner;
 import io.driftzero.core.model.SigstoreBlock;
+import io.driftzero.core.report.AttestSummary;
+import io.driftzero.core.run.Actors;
+import io.driftzero.core.sign.SigningSetup;
 import io.driftzero.core.tpm.TpmAnchorSource;
 import io.driftzero.core.tpm.TpmMode;
 import java.io.PrintWriter;
@@ -67,10 +69,10 @@ final class AttestCommand implements Callable<Integer> {
     }
     DzClient client = server.client(env);
     Manifest m = Manifest.load(manifest);
-    SigningOptions.Resolved resolved = signing.resolve(env);
+    SigningSetup.Resolved resolved = signing.resolve(env);
     AttestationSigner signer = resolved.signer();
     Actor who = new Actor("pipeline", actor != null && !actor.isBlank() ? actor
-        : resolved.actorId().isPresent() ? resolved.actorId().get() : actorId(env));
+        : resolved.actorId().isPresent() ? resolved.actorId().get() : Actors.fromEnvironment(null, env));
     AttestFlow.Builder flowBuilder = AttestFlow.builder().client(client).manifest(m).signer(signer).actor(who).policy(pol)
         .measurer(new EnvironmentMeasurer(env, SystemProbe.local()))
         .log(output.json() ? l -> {} : l -> out.println("  " + l));
@@ -86,8 +88,7 @@ final class AttestCommand implements Callable<Integer> {
     AttestResponse resp = r.response();
     Path saved = null;
     SigstoreBlock sig = r.signed().sigstore();
-    String rekorEntry = sig == null ? null
-        : resolved.instance().flatMap(i -> i.rekorEntryUrl(sig.rekorUuid())).orElse(null);
+    AttestSummary summary = AttestSummary.of(r, resolved.instance());
     if (resp.accepted()) {
       saved = Options.sessionFile(sessionFile, env);
       new Session(client.baseUrl(), resp.attestationId(), resp.sessionToken(), resp.expiresAt(), pol, resp.auditId(),
@@ -104,39 +105,15 @@ final class AttestCommand implements Callable<Integer> {
       o.put("actor", who.id());
       o.put("rekor_log_index", sig == null ? null : sig.rekorLogIndex());
       o.put("rekor_uuid", sig == null ? null : sig.rekorUuid());
-      o.put("rekor_entry", rekorEntry);
+      o.put("rekor_entry", summary.rekorEntryUrl());
       o.put("session_file", saved == null ? null : saved.toString());
       out.println(Json.pretty(o));
     } else {
-      if (sig != null) {
-        // On their own lines, so CI logs capture the transparency-log reference.
-        out.println("rekor_log_index: " + sig.rekorLogIndex());
-        out.println("rekor_uuid: " + sig.rekorUuid());
-        if (rekorEntry != null) {
-          out.println("rekor_entry: " + rekorEntry);
-        }
-      }
-      out.println("attestation_id: " + resp.attestationId());
-      out.println("result: " + resp.result());
-      for (Reason reason : resp.reasons()) {
-        out.println("reason: " + reason.code() + ": " + reason.message());
-      }
-      out.println("audit_id: " + resp.auditId());
+      summary.lines().forEach(out::println);
       if (saved != null) {
         out.println("session: " + saved + " (expires " + resp.expiresAt() + ")");
       }
     }
     return resp.accepted() ? ExitCodes.OK : ExitCodes.DENIED;
-  }
-
-  private String actorId(Map<String, String> env) throws DzException {
-    if (actor != null && !actor.isBlank()) {
-      return actor;
-    }
-    if (env.get("GITHUB_WORKFLOW_REF") != null) {
-      return "github.com/" + env.get("GITHUB_WORKFLOW_REF");
-    }
-    throw new DzException(DzException.Kind.BAD_INPUT, "cannot derive the actor id from this environment; pass --actor,"
-        + " e.g. --actor github.com/org/repo/.github/workflows/deploy.yml@refs/heads/main");
   }
 }

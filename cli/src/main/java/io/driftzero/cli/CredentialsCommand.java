@@ -7,7 +7,7 @@ import io.driftzero.core.client.DzClient;
 import io.driftzero.core.client.Session;
 import io.driftzero.core.json.Json;
 import io.driftzero.core.model.CredentialResponse;
-import io.driftzero.core.model.Reason;
+import io.driftzero.core.report.CredentialSummary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -78,19 +78,10 @@ final class CredentialsCommand implements Runnable {
           out.println("DZ_AUDIT_ID=" + r.auditId());
         }
         default -> {
-          out.println("result: " + r.result());
-          if (r.issued()) {
-            out.println("expires_at: " + r.expiresAt() + " (ttl " + r.ttlSeconds() + " s)");
-            if (showToken) {
-              out.println("token: " + r.credential().token());
-            }
+          CredentialSummary.of(r).lines().forEach(out::println);
+          if (r.issued() && showToken) {
+            out.println("token: " + r.credential().token());
           }
-          if (r.reasons() != null) {
-            for (Reason reason : r.reasons()) {
-              out.println("reason: " + reason.code() + ": " + reason.message());
-            }
-          }
-          out.println("audit_id: " + r.auditId());
         }
       }
       return r.issued() ? ExitCodes.OK : ExitCodes.DENIED;

@@ -81,12 +81,15 @@ public final class SigstoreCheck implements EvidenceCheck {
     return out;
   }
 
-  /** The actor id a certificate identity stands for: a URI SAN without its scheme, else the SAN. */
+  /** The actor id a certificate identity stands for: a URI SAN without scheme and trailing slashes, else the SAN. */
   public static String actorOf(String san) {
     if (san == null) {
       return "";
     }
     int i = san.indexOf("://");
-    return i > 0 ? san.substring(i + 3) : san;
+    String id = i > 0 ? san.substring(i + 3) : san;
+    // Jenkins job URLs (the oidc-provider token's sub, hence the SAN) end in '/'; the agent's
+    // JenkinsIdTokenSource claims them without it, so both sides compare the same form.
+    return i > 0 ? id.replaceAll("/+$", "") : id;
   }
 }

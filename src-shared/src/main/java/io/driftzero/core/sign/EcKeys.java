@@ -53,8 +53,16 @@ public final class EcKeys {
    * its public half when the file does not carry it.
    */
   public static ECKey readPrivate(Path file) throws DzException {
-    String pem = readFile(file, "private key");
-    String notKey = "Key file " + file + " is not a PEM EC P-256 private key; create one with 'dzctl keygen'";
+    return parsePrivate(readFile(file, "private key"), "Key file " + file);
+  }
+
+  /**
+   * Parses an EC P-256 private key PEM held in memory (e.g. a CI secret), as {@link #readPrivate}.
+   *
+   * @param where names the source in the error, e.g. {@code "Jenkins credential 'dz-agent-key'"}
+   */
+  public static ECKey parsePrivate(String pem, String where) throws DzException {
+    String notKey = where + " is not a PEM EC P-256 private key; create one with 'dzctl keygen'";
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
       Object o = parser.readObject();
       // 'openssl ecparam -genkey' writes an EC PARAMETERS block before the key unless -noout is given.

@@ -25,6 +25,11 @@ public final class KeyFileSigner implements AttestationSigner {
     return new KeyFileSigner(EcKeys.readPrivate(file), file.toString());
   }
 
+  /** A signer for a PEM key held in memory; {@code where} names it in messages, never the key. */
+  public static KeyFileSigner fromPem(String pem, String where) throws DzException {
+    return new KeyFileSigner(EcKeys.parsePrivate(pem, where), where);
+  }
+
   public static KeyFileSigner of(ECKey key) {
     return new KeyFileSigner(EcKeys.withThumbprintId(key), "in-memory key");
   }
