@@ -9,6 +9,10 @@ PACKAGES=(
   swtpm-tools  # swtpm_setup: EK provisioning for a swtpm state dir
   tpm2-tools   # tpm2_pcrread etc.: cross-checks PCR values read through TSS.Java
   postgresql   # PostgreSQL server (initdb, pg_ctl): the production store, run privately by scripts/postgres.sh
+  jq           # the GitHub Action entrypoint and GitLab component script read dzctl's JSON with it
+  rsync        # gitlab-ci-local's shell executor copies artifacts with it
+  shellcheck   # lints the wrapper scripts (GitHub Action entrypoint, GitLab component script)
+  nodejs       # npm, which installs the pinned wrapper-test tools in scripts/ci-tools
 )
 
 missing=()
@@ -18,7 +22,11 @@ for pkg in "${PACKAGES[@]}"; do
   fi
 done
 
+# Pinned npm tools for the wrapper tests (linters, gitlab-ci-local), skipped when already installed.
+ci_tools() { "$(dirname "$0")/ci-tools/install.sh"; }
+
 if [ ${#missing[@]} -eq 0 ]; then
+  ci_tools
   exit 0
 fi
 
@@ -36,3 +44,4 @@ echo "install-test-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq >/dev/null
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+ci_tools
