@@ -68,39 +68,7 @@ public final class AuditLog {
     AuditEvent out;
     try {
       out = db.tx(c -> {
-        long seq;
-        String prev;
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_hash FROM audit_head WHERE id = 1 FOR UPDATE");
-            ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            throw new SQLException("audit_head row missing: the schema was altered");
-          }
-          seq = rs.getLong(1) + 1;
-          prev = rs.getString(2);
-        }
-        AuditEvent unsigned = draft.withChain(seq, prev, key.getKeyID());
-        AuditEvent signed = unsigned.withSignature(EcKeys.signDer(privateKey, unsigned.signedBytes()));
-        String hash = signed.hash();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_events"
-            + " (seq, audit_id, ts, actor, action, result, policy, target, event_hash, event_json)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-          ps.setLong(1, seq);
-          ps.setString(2, signed.auditId());
-          ps.setLong(3, Instant.parse(signed.timestamp()).toEpochMilli());
-          ps.setString(4, signed.actor());
-          ps.setString(5, signed.action());
-          ps.setString(6, signed.result());
-          ps.setString(7, signed.policy());
-          ps.setString(8, signed.target());
-          ps.setString(9, hash);
-          ps.setString(10, Json.write(signed));
-          ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET seq = ?, event_hash = ? WHERE id = 1")) {
-          ps.setLong(1, seq);
-          ps.setString(2, hash);
-          ps.executeUpdate();
-        }
+        AuditEvent signed = chain(c, List.of(draft)).get(0);
         alsoWrite.write(c, signed);
         return signed;
       });
@@ -108,6 +76,65 @@ public final class AuditLog {
       throw new StoreUnavailable("appending an audit event", e);
     }
     committed.accept(out);
+    return out;
+  }
+
+  /**
+   * Appends many events in one transaction (one head lock, batched inserts), in order: for importing
+   * a trail and for the scale benchmark. Same chain, signatures and hashes as {@link #append}.
+   */
+  public List<AuditEvent> appendAll(List<AuditEvent> drafts) {
+    List<AuditEvent> out;
+    try {
+      out = db.tx(c -> chain(c, drafts));
+    } catch (SQLException e) {
+      throw new StoreUnavailable("appending audit events", e);
+    }
+    out.forEach(committed);
+    return out;
+  }
+
+  /** Locks the head, links, signs and inserts {@code drafts}, and moves the head; caller commits. */
+  private List<AuditEvent> chain(Connection c, List<AuditEvent> drafts) throws SQLException {
+    long seq;
+    String prev;
+    try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_hash FROM audit_head WHERE id = 1 FOR UPDATE");
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new SQLException("audit_head row missing: the schema was altered");
+      }
+      seq = rs.getLong(1);
+      prev = rs.getString(2);
+    }
+    List<AuditEvent> out = new ArrayList<>(drafts.size());
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO audit_events"
+        + " (seq, audit_id, ts, actor, action, result, policy, target, event_hash, event_json)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (AuditEvent draft : drafts) {
+        seq++;
+        AuditEvent unsigned = draft.withChain(seq, prev, key.getKeyID());
+        AuditEvent signed = unsigned.withSignature(EcKeys.signDer(privateKey, unsigned.signedBytes()));
+        prev = signed.hash();
+        ps.setLong(1, seq);
+        ps.setString(2, signed.auditId());
+        ps.setLong(3, Instant.parse(signed.timestamp()).toEpochMilli());
+        ps.setString(4, signed.actor());
+        ps.setString(5, signed.action());
+        ps.setString(6, signed.result());
+        ps.setString(7, signed.policy());
+        ps.setString(8, signed.target());
+        ps.setString(9, prev);
+        ps.setString(10, Json.write(signed));
+        ps.addBatch();
+        out.add(signed);
+      }
+      ps.executeBatch();
+    }
+    try (PreparedStatement ps = c.prepareStatement("UPDATE audit_head SET seq = ?, event_hash = ? WHERE id = 1")) {
+      ps.setLong(1, seq);
+      ps.setString(2, prev);
+      ps.executeUpdate();
+    }
     return out;
   }
 

@@ -30,6 +30,8 @@ public final class JwtCredentialIssuer implements CredentialIssuer {
     this.key = key;
     try {
       this.signer = new ECDSASigner(key);
+      // Same provider choice as EcKeys: BouncyCastle's ECDSA is several times faster than SunEC on 17.
+      this.signer.getJCAContext().setProvider(com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton.getInstance());
     } catch (JOSEException e) {
       throw new DzException(DzException.Kind.INTERNAL, "credential signing key unusable", e);
     }

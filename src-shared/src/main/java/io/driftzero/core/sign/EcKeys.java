@@ -38,7 +38,23 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
  * the key.
  */
 public final class EcKeys {
+  /**
+   * ECDSA runs on BouncyCastle's provider, passed per call and never registered JVM-wide: on JDK 17
+   * it signs P-256 about 7x and verifies about 13x faster than SunEC (bench/CryptoCeilingBench), and
+   * every decision signs or verifies at least once. The signatures are standard DER either way.
+   */
+  private static final java.security.Provider ECDSA = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
   private EcKeys() {}
+
+  /** A SHA256withECDSA engine on the project's ECDSA provider. */
+  public static Signature ecdsa() {
+    try {
+      return Signature.getInstance("SHA256withECDSA", ECDSA);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA256withECDSA missing from BouncyCastle", e);
+    }
+  }
 
   public static ECKey generate() {
     try {
@@ -161,7 +177,7 @@ public final class EcKeys {
 
   public static String signDer(PrivateKey key, byte[] data) {
     try {
-      Signature s = Signature.getInstance("SHA256withECDSA");
+      Signature s = ecdsa();
       s.initSign(key);
       s.update(data);
       return Base64.getEncoder().encodeToString(s.sign());
@@ -177,7 +193,7 @@ public final class EcKeys {
     }
     try {
       byte[] sig = Base64.getDecoder().decode(base64Der);
-      Signature s = Signature.getInstance("SHA256withECDSA");
+      Signature s = ecdsa();
       s.initVerify(key);
       s.update(data);
       return s.verify(sig);

@@ -214,7 +214,7 @@ public final class QuoteVerifier {
   private static boolean signatureValid(TpmPublicArea pub, byte[] attest, byte[] der) {
     try {
       ECPublicKey key = pub.publicKey();
-      Signature s = Signature.getInstance("SHA256withECDSA");
+      Signature s = io.driftzero.core.sign.EcKeys.ecdsa();
       s.initVerify(key);
       s.update(attest);
       return s.verify(der);
