@@ -40,6 +40,13 @@ public final class DzControl implements Runnable {
 
   public static int run(String[] args, Map<String, String> env) {
     CommandLine cl = new CommandLine(new DzControl());
+    CommandLine serve = cl.getSubcommands().get("serve");
+    try {
+      serve.setDefaultValueProvider(ServeConfig.load(args, env, serve.getCommandSpec()));
+    } catch (DzException e) {
+      cl.getErr().println("dz-control: " + e.getMessage());
+      return ExitCodes.of(e);
+    }
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
       if (ex instanceof DzException dz) {
         line.getErr().println("dz-control: " + dz.getMessage());
@@ -61,10 +68,15 @@ public final class DzControl implements Runnable {
 
   @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run dz-control until stopped.")
   static final class Serve implements Callable<Integer> {
-    @Option(names = "--data-dir", required = true, description = "Directory for the embedded database and signing keys.")
+    @Option(names = "--config", description = "YAML file of settings (option names without dashes as keys);"
+        + " each is overridden by its environment variable DZ_<OPTION> and by the command line. Env: DZ_CONFIG.")
+    Path config;
+
+    @Option(names = "--data-dir", description = "Directory for the embedded database and signing keys (required)."
+        + " Env: DZ_DATA_DIR.")
     Path dataDir;
 
-    @Option(names = "--policy", required = true, description = "Policy YAML file (reloaded when it changes).")
+    @Option(names = "--policy", description = "Policy YAML file, reloaded when it changes (required). Env: DZ_POLICY.")
     Path policy;
 
     @Option(names = "--port", defaultValue = "8080", description = "TCP port; 0 picks a free one and prints it (default ${DEFAULT-VALUE}).")
@@ -108,9 +120,13 @@ public final class DzControl implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      if (dataDir == null || policy == null) {
+        throw new DzException(DzException.Kind.BAD_INPUT, "give " + (dataDir == null ? "--data-dir (or DZ_DATA_DIR"
+            : "--policy (or DZ_POLICY") + ", or that key in the --config file)");
+      }
       Map<String, String> env = System.getenv();
-      String url = jdbcUrl != null ? jdbcUrl : env.get("DZ_JDBC_URL");
-      String user = jdbcUser != null ? jdbcUser : env.get("DZ_JDBC_USER");
+      String url = jdbcUrl;
+      String user = jdbcUser;
       ControlPlane.Builder b = ControlPlane.builder().dataDir(dataDir).policyFile(policy).host(host).port(port)
           .publicUrl(publicUrl).jdbc(url, user, env.get("DZ_JDBC_PASSWORD"));
       if (poolSize != null && (poolSize < 1 || poolSize > 1000)) {
