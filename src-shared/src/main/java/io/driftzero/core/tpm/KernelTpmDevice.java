@@ -9,7 +9,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import tss.TpmDevice;
 
 /**
  * The Linux kernel TPM character device. One write sends a whole command; one read returns a whole
@@ -19,10 +18,9 @@ import tss.TpmDevice;
  * {@code /dev/tpmrm0} to {@code /dev/tpm0}, reports failures only on stderr, polls with 200 ms
  * sleeps and caps responses at 4 KiB. Here the path is chosen once and every error names it.
  */
-final class KernelTpmDevice extends TpmDevice {
+final class KernelTpmDevice extends OneResponseDevice {
   private final Path path;
   private FileChannel channel;
-  private byte[] response;
 
   private KernelTpmDevice(Path path) {
     this.path = path;
@@ -112,24 +110,11 @@ final class KernelTpmDevice extends TpmDevice {
       byte[] r = new byte[size];
       resp.flip();
       resp.get(r);
-      response = r;
+      respond(r);
     } catch (IOException e) {
       throw new UncheckedIOException(path + ": " + e.getMessage(), e);
     }
   }
 
-  @Override
-  public byte[] getResponse() {
-    byte[] r = response;
-    response = null;
-    if (r == null) {
-      throw new IllegalStateException("no TPM response pending");
-    }
-    return r;
-  }
 
-  @Override
-  public boolean responseReady() {
-    return response != null;
-  }
 }

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import tss.TpmDevice;
 
 /**
  * swtpm over TCP, speaking raw TPM 2.0 commands on the data port and swtpm's own control protocol
@@ -21,7 +20,7 @@ import tss.TpmDevice;
  * locality map to swtpm's {@code CMD_INIT}, {@code CMD_STOP} and {@code CMD_SET_LOCALITY}. The
  * control connection is opened only for those calls, so other clients (tpm2-tools) can use it too.
  */
-final class SwtpmDevice extends TpmDevice {
+final class SwtpmDevice extends OneResponseDevice {
   // swtpm's control commands (include/swtpm/tpm_ioctl.h).
   private static final int CMD_INIT = 0x02;
   private static final int CMD_SET_LOCALITY = 0x05;
@@ -35,7 +34,6 @@ final class SwtpmDevice extends TpmDevice {
   private Socket data;
   private OutputStream out;
   private DataInputStream in;
-  private byte[] response;
 
   SwtpmDevice(String host, int port) {
     this.host = host;
@@ -78,7 +76,7 @@ final class SwtpmDevice extends TpmDevice {
     try {
       out.write(command);
       out.flush();
-      response = readResponse(in);
+      respond(readResponse(in));
     } catch (IOException e) {
       throw new UncheckedIOException("swtpm " + host + ":" + port + ": " + e.getMessage(), e);
     }
@@ -98,20 +96,7 @@ final class SwtpmDevice extends TpmDevice {
     return resp;
   }
 
-  @Override
-  public byte[] getResponse() {
-    byte[] r = response;
-    response = null;
-    if (r == null) {
-      throw new IllegalStateException("no TPM response pending");
-    }
-    return r;
-  }
 
-  @Override
-  public boolean responseReady() {
-    return response != null;
-  }
 
   /** Power on = swtpm CMD_INIT (a TPM reset: PCRs clear, TPM2_Startup needed); off = CMD_STOP. */
   @Override
