@@ -1,6 +1,5 @@
 package io.driftzero.control.verify;
 
-import com.nimbusds.jose.JOSEException;
 import io.driftzero.core.policy.PolicySet;
 import io.driftzero.core.model.AttestRequest;
 import io.driftzero.core.model.EnvironmentAttestation;
@@ -30,13 +29,7 @@ public final class KeySignatureCheck implements EvidenceCheck {
           + " is not enrolled; an admin enrols its public key under agent_keys (dzctl keygen prints it)"));
       return out;
     }
-    boolean valid;
-    try {
-      valid = EcKeys.verifyDer(key.key().toECPublicKey(), statement.payload(), sig.value());
-    } catch (JOSEException e) {
-      valid = false;
-    }
-    if (!valid) {
+    if (!EcKeys.verifyDer(key.publicKey(), statement.payload(), sig.value())) {
       out.add(Reasons.of(Reasons.SIGNATURE_INVALID, "signature does not verify with enrolled key '" + key.label()
           + "' over the canonical attestation: the attestation was altered or signed with another key"));
     }

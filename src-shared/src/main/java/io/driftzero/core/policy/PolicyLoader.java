@@ -113,7 +113,13 @@ public final class PolicyLoader {
       var key = EcKeys.parsePublic(pem, doc.source() + ":" + doc.line(at + (k.publicKey() != null ? "/public_key" : "/public_key_file"))
           + ": agent_keys[" + i + "]");
       List<Glob> actors = globs(doc, k.actors(), at + "/actors", "the actor ids this key may claim, e.g. [\"github.com/org/repo/*\"]");
-      if (out.putIfAbsent(key.getKeyID(), new PolicySet.EnrolledKey(key.getKeyID(), k.id(), key, actors)) != null) {
+      java.security.interfaces.ECPublicKey jca;
+      try {
+        jca = key.toECPublicKey();
+      } catch (com.nimbusds.jose.JOSEException e) {
+        throw doc.error(at, "the public key is not a usable P-256 key");
+      }
+      if (out.putIfAbsent(key.getKeyID(), new PolicySet.EnrolledKey(key.getKeyID(), k.id(), key, jca, actors)) != null) {
         throw doc.error(at, "this public key is enrolled twice");
       }
     }

@@ -26,8 +26,12 @@ public record PolicySet(
     }
   }
 
-  /** An enrolled agent key: its key id (RFC 7638 thumbprint), label and allowed actors. */
-  public record EnrolledKey(String keyId, String label, ECKey key, List<Glob> actors) {
+  /**
+   * An enrolled agent key: its key id (RFC 7638 thumbprint), label, the key (as a JWK and, converted
+   * once at load, as the JCA key every signature check uses) and allowed actors.
+   */
+  public record EnrolledKey(String keyId, String label, ECKey key, java.security.interfaces.ECPublicKey publicKey,
+      List<Glob> actors) {
     public boolean mayClaim(String actorId) {
       return actors.stream().anyMatch(g -> g.matches(actorId));
     }
