@@ -43,7 +43,7 @@ public final class AuditLog {
     this.key = key;
     this.committed = committed;
     try {
-      this.privateKey = key.toPrivateKey();
+      this.privateKey = EcKeys.forEcdsa(key.toPrivateKey());
     } catch (JOSEException e) {
       throw new DzException(DzException.Kind.INTERNAL, "audit signing key unusable", e);
     }

@@ -29,7 +29,8 @@ public final class JwtCredentialIssuer implements CredentialIssuer {
     this.issuer = issuer;
     this.key = key;
     try {
-      this.signer = new ECDSASigner(key);
+      this.signer = new ECDSASigner(io.driftzero.core.sign.EcKeys.forEcdsa(key.toPrivateKey()),
+          com.nimbusds.jose.jwk.Curve.P_256);
       // Same provider choice as EcKeys: BouncyCastle's ECDSA is several times faster than SunEC on 17.
       this.signer.getJCAContext().setProvider(com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton.getInstance());
     } catch (JOSEException e) {

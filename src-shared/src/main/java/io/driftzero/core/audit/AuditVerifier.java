@@ -73,7 +73,7 @@ public final class AuditVerifier {
         return "signing key kid '" + e.kid() + "' is not in the JWKS; fetch the current JWKS or pin the right one";
       }
       try {
-        key = ec.toECPublicKey();
+        key = EcKeys.forEcdsa(ec.toECPublicKey());
       } catch (JOSEException ex) {
         return "signing key kid '" + e.kid() + "' is not a usable EC key";
       }

@@ -115,7 +115,7 @@ public final class PolicyLoader {
       List<Glob> actors = globs(doc, k.actors(), at + "/actors", "the actor ids this key may claim, e.g. [\"github.com/org/repo/*\"]");
       java.security.interfaces.ECPublicKey jca;
       try {
-        jca = key.toECPublicKey();
+        jca = EcKeys.forEcdsa(key.toECPublicKey());
       } catch (com.nimbusds.jose.JOSEException e) {
         throw doc.error(at, "the public key is not a usable P-256 key");
       }

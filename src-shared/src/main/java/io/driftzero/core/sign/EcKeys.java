@@ -47,6 +47,19 @@ public final class EcKeys {
 
   private EcKeys() {}
 
+  /**
+   * The same key as the ECDSA provider's own type. Convert once, where a key is loaded: the provider
+   * otherwise re-derives its curve point from a foreign key object on every signature.
+   */
+  @SuppressWarnings("unchecked")
+  public static <K extends java.security.Key> K forEcdsa(K key) {
+    try {
+      return (K) KeyFactory.getInstance("EC", ECDSA).translateKey(key);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot use this EC key with BouncyCastle", e);
+    }
+  }
+
   /** A SHA256withECDSA engine on the project's ECDSA provider. */
   public static Signature ecdsa() {
     try {

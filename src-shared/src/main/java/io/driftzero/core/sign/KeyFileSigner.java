@@ -15,6 +15,7 @@ import java.nio.file.Path;
 public final class KeyFileSigner implements AttestationSigner {
   private final ECKey key;
   private final String source;
+  private java.security.PrivateKey privateKey;
 
   private KeyFileSigner(ECKey key, String source) {
     this.key = key;
@@ -41,7 +42,10 @@ public final class KeyFileSigner implements AttestationSigner {
   @Override
   public SignedAttestation sign(EnvironmentAttestation statement) throws DzException {
     try {
-      String value = EcKeys.signDer(key.toPrivateKey(), statement.payload());
+      if (privateKey == null) {
+        privateKey = EcKeys.forEcdsa(key.toPrivateKey());
+      }
+      String value = EcKeys.signDer(privateKey, statement.payload());
       return SignedAttestation.keyBased(
           new SignatureBlock(SignatureBlock.ECDSA_P256_SHA256, key.getKeyID(), value));
     } catch (JOSEException e) {
