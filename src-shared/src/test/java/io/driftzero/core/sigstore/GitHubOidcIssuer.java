@@ -1,31 +1,31 @@
 package io.driftzero.core.sigstore;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.driftzero.core.oidc.OidcIssuer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 
 /**
- * Test fixture: a real OIDC issuer (mock-oauth2-server: discovery + JWKS, RS256) issuing
- * GitHub-Actions-shaped ID tokens. The issuer id {@code github} gives an issuer URL ending in
- * {@code /github}, which the local Fulcio treats as GitHub Actions (SAN from job_workflow_ref and
- * the GitHub extensions).
+ * Test fixture for the Sigstore tests: GitHub-Actions-shaped ID tokens from the project's one real
+ * OIDC issuer fixture ({@link OidcIssuer}, mock-oauth2-server: discovery + JWKS). The issuer id
+ * {@code github} gives an issuer URL ending in {@code /github}, which the local Fulcio treats as
+ * GitHub Actions (SAN from job_workflow_ref and the GitHub extensions).
  */
 public final class GitHubOidcIssuer implements AutoCloseable {
   /** Issuer id whose tokens the local Fulcio treats as GitHub Actions tokens. */
-  public static final String GITHUB = "github";
-  private final MockOAuth2Server server = new MockOAuth2Server();
+  public static final String GITHUB = OidcIssuer.GITHUB;
+  private final OidcIssuer oidc = new OidcIssuer();
 
   private GitHubOidcIssuer() {}
 
   public static GitHubOidcIssuer start() {
     GitHubOidcIssuer issuer = new GitHubOidcIssuer();
     try {
-      issuer.server.start(InetAddress.getByName("127.0.0.1"), 0);
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException(e);
+      issuer.oidc.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     return issuer;
   }
@@ -36,7 +36,7 @@ public final class GitHubOidcIssuer implements AutoCloseable {
   }
 
   public String issuerUrl(String issuerId) {
-    return server.issuerUrl(issuerId).toString();
+    return oidc.issuerUrl(issuerId);
   }
 
   /** A token for audience {@code sigstore} from the GitHub-shaped issuer. */
@@ -46,14 +46,16 @@ public final class GitHubOidcIssuer implements AutoCloseable {
 
   /** Any token: issuer id, subject, extra claims, audience, lifetime in seconds. */
   public String token(String issuerId, String subject, Map<String, Object> claims, String audience, long expirySeconds) {
-    return server.issueToken(issuerId, "dz-test",
-        new DefaultOAuth2TokenCallback(issuerId, subject, "JWT", List.of(audience), claims, expirySeconds))
-        .serialize();
+    return oidc.issue(issuerId, subject, List.of(audience), claims, Duration.ofSeconds(expirySeconds));
   }
 
   @Override
   public void close() {
-    server.shutdown();
+    try {
+      oidc.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The claims GitHub Actions puts in a job's ID token (the subset Fulcio maps). */
