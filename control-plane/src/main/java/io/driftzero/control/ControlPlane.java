@@ -123,7 +123,7 @@ public final class ControlPlane implements AutoCloseable {
       try {
         AtomicReference<String> url = new AtomicReference<>(publicUrl);
         Metrics metrics = new Metrics();
-        AuditLog audit = new AuditLog(db, keys.audit(), metrics::decision);
+        AuditLog audit = new AuditLog(db, keys::audit, metrics::decision);
         metrics.chainHeight(audit::height);
         NonceService nonces = new NonceService(db, clock, nonceTtl);
         List<EvidenceCheck> checks = new ArrayList<>();
@@ -135,18 +135,18 @@ public final class ControlPlane implements AutoCloseable {
         AttestService attest = new AttestService(policies, nonces, verifier, audit, clock, sessionTtl);
         Attestations attestations = new Attestations(db);
         CredentialService credentials = new CredentialService(attestations, policies,
-            new JwtCredentialIssuer(url::get, keys.credential()), audit, clock);
+            new JwtCredentialIssuer(url::get, keys::credential), audit, clock);
         RateLimiter limiter = rateLimit > 0 ? new RateLimiter(rateLimit, Math.max(1, 2 * rateLimit), System::nanoTime) : null;
         Javalin http = HttpApi.create(new HttpApi.Services(url::get, db, attest, credentials, audit, keys, nonces, metrics,
             attestations),
             new HttpApi.Options(stopTimeout, limiter));
         io.driftzero.control.admin.AdminApi.register(http, adminTokens,
-            new io.driftzero.control.admin.AdminService(policies, audit, clock), policies);
+            new io.driftzero.control.admin.AdminService(policies, audit, clock, keys), policies);
         http.start(host, port);
         String actual = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
         url.compareAndSet(null, actual);
         return new ControlPlane(db, http, policies, audit, keys, url.get());
-      } catch (RuntimeException | DzException e) {
+      } catch (RuntimeException e) {
         db.close();
         throw e;
       }

@@ -43,6 +43,20 @@ public final class AdminApi {
         json(ctx, o.applied() ? 200 : 422, view(o));
       }
     });
+    app.post("/v1/admin/keys/rotate", ctx -> {
+      Optional<AdminTokens.Principal> who = auth(ctx, tokens, AdminTokens.Role.ADMIN);
+      if (who.isPresent()) {
+        AdminService.Outcome o = admin.rotateKeys(who.get(), ctx.queryParam("key"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("result", o.applied() ? AdminService.APPLIED : AdminService.REJECTED);
+        out.put("rotated", o.policyHash());
+        if (o.error() != null) {
+          out.put("error", o.error());
+        }
+        out.put("audit_id", o.auditId());
+        json(ctx, o.applied() ? 200 : 422, out);
+      }
+    });
     app.post("/v1/admin/policy/reload", ctx -> {
       Optional<AdminTokens.Principal> who = auth(ctx, tokens, AdminTokens.Role.ADMIN);
       if (who.isPresent()) {

@@ -27,11 +27,44 @@ public final class AdminService {
   private final PolicyStore policies;
   private final AuditLog audit;
   private final Clock clock;
+  private final io.driftzero.control.keys.SigningKeys keys;
 
-  public AdminService(PolicyStore policies, AuditLog audit, Clock clock) {
+  public AdminService(PolicyStore policies, AuditLog audit, Clock clock, io.driftzero.control.keys.SigningKeys keys) {
     this.policies = policies;
     this.audit = audit;
     this.clock = clock;
+    this.keys = keys;
+  }
+
+  /**
+   * Rotates the audit and/or credential signing key: the old public key stays in the JWKS, this
+   * replica signs with the new key at once, replicas sharing the key directory within seconds. The
+   * event recording it is the first one signed with the new audit key; its detail names old and
+   * new kids.
+   */
+  public Outcome rotateKeys(AdminTokens.Principal who, String which) {
+    List<io.driftzero.control.keys.SigningKeys.Which> targets = switch (which == null ? "both" : which) {
+      case "audit" -> List.of(io.driftzero.control.keys.SigningKeys.Which.AUDIT);
+      case "credential" -> List.of(io.driftzero.control.keys.SigningKeys.Which.CREDENTIAL);
+      case "both" -> List.of(io.driftzero.control.keys.SigningKeys.Which.values());
+      default -> null;
+    };
+    if (targets == null) {
+      return record(who, AuditEvent.KEY_ROTATE, REJECTED, "keys", "key must be audit, credential or both");
+    }
+    StringBuilder detail = new StringBuilder();
+    try {
+      for (var w : targets) {
+        String[] kids = io.driftzero.control.keys.SigningKeys.rotate(keys.directory(), w);
+        detail.append(detail.length() == 0 ? "" : "; ").append(w.name().toLowerCase(java.util.Locale.ROOT))
+            .append(' ').append(kids[0]).append(" -> ").append(kids[1]);
+      }
+    } catch (DzException e) {
+      keys.reload();
+      return record(who, AuditEvent.KEY_ROTATE, REJECTED, detail.toString(), e.getMessage());
+    }
+    keys.reload();
+    return record(who, AuditEvent.KEY_ROTATE, APPLIED, detail.toString(), null);
   }
 
   /** The outcome of an admin action and its audit event. */
@@ -66,7 +99,7 @@ public final class AdminService {
     List<Reason> reasons = error == null ? null : List.of(new Reason(POLICY_INVALID, error));
     audit.append(new AuditEvent(auditId, null, clock.instant().truncatedTo(ChronoUnit.SECONDS).toString(),
         "admin:" + who.name(), null, null, action, result, null, null, null, null, null, reasons, null, null,
-        "policy " + hash, null, null, null));
+        AuditEvent.KEY_ROTATE.equals(action) ? "keys " + hash : "policy " + hash, null, null, null));
     return new Outcome(error == null, hash, error, auditId);
   }
 }

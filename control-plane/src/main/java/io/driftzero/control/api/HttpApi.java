@@ -42,7 +42,7 @@ public final class HttpApi {
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
   public static final int MAX_BODY_BYTES = 256 * 1024;
   private static final Set<String> RESULTS = Set.of("ACCEPTED", "DENIED", "ISSUED", "APPLIED", "REJECTED");
-  private static final Set<String> ACTIONS = Set.of("ATTEST", "CREDENTIAL_ISSUE", "POLICY_UPDATE", "POLICY_RELOAD");
+  private static final Set<String> ACTIONS = Set.of("ATTEST", "CREDENTIAL_ISSUE", "POLICY_UPDATE", "POLICY_RELOAD", "KEY_ROTATE");
 
   /** MDC key and header of the request id. */
   public static final String REQUEST_ID = "request_id";
@@ -66,7 +66,7 @@ public final class HttpApi {
   /** Route templates, the only values of the latency histogram's {@code route} label. */
   private static final Set<String> ROUTES = Set.of("/healthz", "/readyz", "/metrics", "/openapi.yaml", "/v1/nonce",
       "/v1/attest", "/v1/credentials", "/v1/audit/events", "/v1/audit/events/{id}", "/v1/attestations/{id}", "/.well-known/jwks.json",
-      "/.well-known/openid-configuration", "/v1/admin/policy", "/v1/admin/policy/validate", "/v1/admin/policy/reload");
+      "/.well-known/openid-configuration", "/v1/admin/policy", "/v1/admin/policy/validate", "/v1/admin/policy/reload", "/v1/admin/keys/rotate");
   /** Never rate limited: probes and scrapes must see the truth while clients are throttled. */
   private static final Set<String> UNLIMITED = Set.of("/healthz", "/readyz", "/metrics");
 

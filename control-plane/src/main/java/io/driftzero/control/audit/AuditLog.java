@@ -29,9 +29,11 @@ import java.util.function.Consumer;
  */
 public final class AuditLog {
   private final Database db;
-  private final ECKey key;
-  private final PrivateKey privateKey;
+  private final java.util.function.Supplier<ECKey> keys;
   private final Consumer<AuditEvent> committed;
+  /** The current key with its private half converted once for the ECDSA provider. */
+  private record Signer(ECKey key, PrivateKey privateKey) {}
+  private volatile Signer signer;
 
   public AuditLog(Database db, ECKey key) throws DzException {
     this(db, key, e -> {});
@@ -39,14 +41,29 @@ public final class AuditLog {
 
   /** {@code committed} hears of each event after its transaction committed (metrics); it must not throw. */
   public AuditLog(Database db, ECKey key, Consumer<AuditEvent> committed) throws DzException {
+    this(db, () -> key, committed);
+    signer();
+  }
+
+  /** Signs with whatever key {@code keys} says is current (it changes on rotation). */
+  public AuditLog(Database db, java.util.function.Supplier<ECKey> keys, Consumer<AuditEvent> committed) {
     this.db = db;
-    this.key = key;
+    this.keys = keys;
     this.committed = committed;
-    try {
-      this.privateKey = EcKeys.forEcdsa(key.toPrivateKey());
-    } catch (JOSEException e) {
-      throw new DzException(DzException.Kind.INTERNAL, "audit signing key unusable", e);
+  }
+
+  private Signer signer() throws DzException {
+    ECKey current = keys.get();
+    Signer s = signer;
+    if (s == null || !s.key().getKeyID().equals(current.getKeyID())) {
+      try {
+        s = new Signer(current, EcKeys.forEcdsa(current.toPrivateKey()));
+      } catch (JOSEException e) {
+        throw new DzException(DzException.Kind.INTERNAL, "audit signing key unusable", e);
+      }
+      signer = s;
     }
+    return s;
   }
 
   /** More writes to commit atomically with the event. */
@@ -96,6 +113,12 @@ public final class AuditLog {
 
   /** Locks the head, links, signs and inserts {@code drafts}, and moves the head; caller commits. */
   private List<AuditEvent> chain(Connection c, List<AuditEvent> drafts) throws SQLException {
+    Signer sig;
+    try {
+      sig = signer();
+    } catch (DzException e) {
+      throw new SQLException(e.getMessage(), e);
+    }
     long seq;
     String prev;
     try (PreparedStatement ps = c.prepareStatement("SELECT seq, event_hash FROM audit_head WHERE id = 1 FOR UPDATE");
@@ -112,8 +135,8 @@ public final class AuditLog {
         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       for (AuditEvent draft : drafts) {
         seq++;
-        AuditEvent unsigned = draft.withChain(seq, prev, key.getKeyID());
-        AuditEvent signed = unsigned.withSignature(EcKeys.signDer(privateKey, unsigned.signedBytes()));
+        AuditEvent unsigned = draft.withChain(seq, prev, sig.key().getKeyID());
+        AuditEvent signed = unsigned.withSignature(EcKeys.signDer(sig.privateKey(), unsigned.signedBytes()));
         prev = signed.hash();
         ps.setLong(1, seq);
         ps.setString(2, signed.auditId());

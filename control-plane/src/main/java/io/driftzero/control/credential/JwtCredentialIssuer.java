@@ -22,20 +22,38 @@ public final class JwtCredentialIssuer implements CredentialIssuer {
   public static final String TYPE = "jwt";
 
   private final Supplier<String> issuer;
-  private final ECKey key;
-  private final ECDSASigner signer;
+  private final Supplier<ECKey> keys;
+  /** The current key and a signer for it, made once per key (it changes on rotation). */
+  private record KeySigner(ECKey key, ECDSASigner signer) {}
+  private volatile KeySigner current;
 
   public JwtCredentialIssuer(Supplier<String> issuer, ECKey key) throws DzException {
+    this(issuer, () -> key);
+    signer();
+  }
+
+  /** Signs with whatever key {@code keys} says is current. */
+  public JwtCredentialIssuer(Supplier<String> issuer, Supplier<ECKey> keys) {
     this.issuer = issuer;
-    this.key = key;
-    try {
-      this.signer = new ECDSASigner(io.driftzero.core.sign.EcKeys.forEcdsa(key.toPrivateKey()),
-          com.nimbusds.jose.jwk.Curve.P_256);
-      // Same provider choice as EcKeys: BouncyCastle's ECDSA is several times faster than SunEC on 17.
-      this.signer.getJCAContext().setProvider(com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton.getInstance());
-    } catch (JOSEException e) {
-      throw new DzException(DzException.Kind.INTERNAL, "credential signing key unusable", e);
+    this.keys = keys;
+  }
+
+  private KeySigner signer() throws DzException {
+    ECKey key = keys.get();
+    KeySigner ks = current;
+    if (ks == null || !ks.key().getKeyID().equals(key.getKeyID())) {
+      try {
+        ECDSASigner signer = new ECDSASigner(io.driftzero.core.sign.EcKeys.forEcdsa(key.toPrivateKey()),
+            com.nimbusds.jose.jwk.Curve.P_256);
+        // Same provider choice as EcKeys: BouncyCastle's ECDSA is several times faster than SunEC on 17.
+        signer.getJCAContext().setProvider(com.nimbusds.jose.crypto.bc.BouncyCastleProviderSingleton.getInstance());
+        ks = new KeySigner(key, signer);
+      } catch (JOSEException e) {
+        throw new DzException(DzException.Kind.INTERNAL, "credential signing key unusable", e);
+      }
+      current = ks;
     }
+    return ks;
   }
 
   @Override
@@ -61,10 +79,11 @@ public final class JwtCredentialIssuer implements CredentialIssuer {
     if (c.rekorLogIndex() != null) {
       b.claim("rekor_log_index", c.rekorLogIndex());
     }
-    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID())
+    KeySigner ks = signer();
+    SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(ks.key().getKeyID())
         .type(JOSEObjectType.JWT).build(), b.build());
     try {
-      jwt.sign(signer);
+      jwt.sign(ks.signer());
     } catch (JOSEException e) {
       throw new DzException(DzException.Kind.INTERNAL, "signing the credential failed", e);
     }

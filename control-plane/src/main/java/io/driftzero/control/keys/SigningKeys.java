@@ -12,13 +12,16 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * dz-control's two ES256 keys: one signs audit events, one signs credentials. Loaded from PKCS#8
  * PEM files in {@code <data-dir>/keys/} (created with mode 0600 on first start); replicas share them
- * by sharing the files. Rotation ({@link #rotate}) keeps the old public key under {@code retired/}:
+ * by sharing the files, and pick up a rotated key file within seconds. Rotation ({@link #rotate})
+ * keeps the old public key under {@code retired/}:
  * the JWKS publishes current and retired keys with their {@code kid}s, so events and credentials
  * signed before a rotation still verify.
  */
@@ -27,18 +30,67 @@ public final class SigningKeys {
   static final String CREDENTIAL = "credential-signing.pem";
   static final String RETIRED = "retired";
 
-  private final ECKey audit;
-  private final ECKey credential;
-  private final List<ECKey> retired;
+  /** The keys in force at one moment; a rotation swaps the whole set. */
+  private record Ring(ECKey audit, ECKey credential, List<ECKey> retired, FileTime auditMtime, FileTime credentialMtime) {}
 
-  private SigningKeys(ECKey audit, ECKey credential, List<ECKey> retired) {
-    this.audit = audit;
-    this.credential = credential;
-    this.retired = List.copyOf(retired);
+  private static final long CHECK_EVERY_NANOS = 2_000_000_000L;
+
+  private final Path keyDir;
+  private final AtomicReference<Ring> ring = new AtomicReference<>();
+  private volatile long nextCheck;
+
+  private SigningKeys(Path keyDir) throws DzException {
+    this.keyDir = keyDir;
+    ring.set(read(keyDir));
   }
 
   public static SigningKeys loadOrCreate(Path keyDir) throws DzException {
-    return new SigningKeys(load(keyDir.resolve(AUDIT)), load(keyDir.resolve(CREDENTIAL)), retired(keyDir));
+    return new SigningKeys(keyDir);
+  }
+
+  private static Ring read(Path keyDir) throws DzException {
+    ECKey audit = load(keyDir.resolve(AUDIT));
+    ECKey credential = load(keyDir.resolve(CREDENTIAL));
+    return new Ring(audit, credential, retired(keyDir), mtime(keyDir.resolve(AUDIT)), mtime(keyDir.resolve(CREDENTIAL)));
+  }
+
+  private static FileTime mtime(Path f) {
+    try {
+      return Files.getLastModifiedTime(f);
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The keys in force. When another replica (or {@code dz-control keys rotate}) replaced a key file,
+   * this replica notices within about two seconds and signs with the new key from then on.
+   */
+  private Ring ring() {
+    long now = System.nanoTime();
+    if (now - nextCheck >= 0) {
+      nextCheck = now + CHECK_EVERY_NANOS;
+      Ring r = ring.get();
+      if (!java.util.Objects.equals(r.auditMtime(), mtime(keyDir.resolve(AUDIT)))
+          || !java.util.Objects.equals(r.credentialMtime(), mtime(keyDir.resolve(CREDENTIAL)))) {
+        reload();
+      }
+    }
+    return ring.get();
+  }
+
+  /** Re-reads the key files now; a key file that cannot be read leaves the keys in force unchanged. */
+  public synchronized void reload() {
+    try {
+      ring.set(read(keyDir));
+    } catch (DzException e) {
+      org.slf4j.LoggerFactory.getLogger(SigningKeys.class).error("signing keys not reloaded: {}", e.getMessage());
+    }
+  }
+
+  /** The directory the keys live in (for rotation). */
+  public Path directory() {
+    return keyDir;
   }
 
   private static ECKey load(Path file) throws DzException {
@@ -89,17 +141,20 @@ public final class SigningKeys {
   }
 
   public ECKey audit() {
-    return audit;
+    return ring().audit();
   }
 
   public ECKey credential() {
-    return credential;
+    return ring().credential();
   }
 
   /** Public JWKS: current credential and audit keys, then retired ones; {@code use: sig}, {@code alg: ES256}. */
   public JWKSet publicJwks() {
+    Ring now = ring();
+    ECKey credential = now.credential();
+    ECKey audit = now.audit();
     List<JWK> keys = new ArrayList<>(List.of(publicJwk(credential), publicJwk(audit)));
-    for (ECKey r : retired) {
+    for (ECKey r : now.retired()) {
       if (!r.getKeyID().equals(credential.getKeyID()) && !r.getKeyID().equals(audit.getKeyID())) {
         keys.add(publicJwk(r));
       }

@@ -134,9 +134,35 @@ class AdminApiTest {
     assertEquals("APPLIED", reload.get("result").asText());
     assertEquals(AuditEvent.POLICY_RELOAD, client.auditEvent(reload.get("audit_id").asText()).action());
 
-    assertEquals(3, client.allAuditEvents(Map.of("actor", "admin:alice")).size());
+    assertEquals(2, client.allAuditEvents(Map.of("actor", "admin:alice", "action", AuditEvent.POLICY_UPDATE)).size());
+    assertEquals(1, client.allAuditEvents(Map.of("actor", "admin:alice", "action", AuditEvent.POLICY_RELOAD)).size());
     AuditVerifier.Report report = new AuditVerifier(client.jwks()).verifyChain(client.allAuditEvents(Map.of()));
     assertTrue(report.ok(), report.summary());
+  }
+
+  @Test
+  void anAdminRotatesKeysLiveAndHistoryStillVerifies() throws Exception {
+    DzClient client = DzClient.builder(cp.url()).build();
+    String oldAuditKid = cp.keys().audit().getKeyID();
+    String oldCredentialKid = cp.keys().credential().getKeyID();
+    try (Response r = call("POST", "/v1/admin/keys/rotate", readerToken, null)) {
+      assertEquals(403, r.code());
+    }
+    JsonNode rotated = json(call("POST", "/v1/admin/keys/rotate", adminToken, null));
+    assertEquals("APPLIED", rotated.get("result").asText(), rotated.toString());
+    AuditEvent e = client.auditEvent(rotated.get("audit_id").asText());
+    assertEquals(AuditEvent.KEY_ROTATE, e.action());
+    assertEquals("admin:alice", e.actor());
+    assertTrue(e.detail().contains(oldAuditKid) && e.detail().contains(oldCredentialKid), e.detail());
+    assertTrue(!oldAuditKid.equals(e.kid()), "the rotation event is signed with the new audit key");
+    assertEquals(cp.keys().audit().getKeyID(), e.kid());
+    var jwks = client.jwks();
+    assertTrue(jwks.getKeyByKeyId(oldAuditKid) != null && jwks.getKeyByKeyId(oldCredentialKid) != null,
+        "retired keys stay published");
+    AuditVerifier.Report report = new AuditVerifier(jwks).verifyChain(client.allAuditEvents(Map.of()));
+    assertTrue(report.ok(), report.summary());
+    JsonNode bad = json(call("POST", "/v1/admin/keys/rotate?key=everything", adminToken, null));
+    assertEquals("REJECTED", bad.get("result").asText());
   }
 
   /** Copies stderr into a buffer so the test can scan what was logged. */

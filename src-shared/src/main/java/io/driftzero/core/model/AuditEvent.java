@@ -44,6 +44,8 @@ public record AuditEvent(
   /** Admin actions on the policy; results {@code APPLIED} or {@code REJECTED}. */
   public static final String POLICY_UPDATE = "POLICY_UPDATE";
   public static final String POLICY_RELOAD = "POLICY_RELOAD";
+  /** An admin rotated signing keys; detail names old and new kids. */
+  public static final String KEY_ROTATE = "KEY_ROTATE";
 
   /** {@code {manifest_id, manifest_version, manifest_hash}}. */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
