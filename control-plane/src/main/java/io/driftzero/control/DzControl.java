@@ -224,7 +224,7 @@ public final class DzControl implements Runnable {
   @Command(name = "rotate", mixinStandardHelpOptions = true,
       description = {"Replace the audit and/or credential signing key with a new one. The old public key stays",
           "in the JWKS (keys/retired/), so earlier events and unexpired credentials still verify.",
-          "Restart the replicas that share the data directory, one at a time, to sign with the new key."})
+          "Running replicas that share the data directory sign with the new key within about 2 seconds."})
   static final class KeysRotate implements Callable<Integer> {
     @Option(names = "--data-dir", required = true, description = "The data directory holding keys/.")
     Path dataDir;
@@ -242,7 +242,7 @@ public final class DzControl implements Runnable {
         if (which.equals("both") || which.equalsIgnoreCase(w.name())) {
           String[] kids = io.driftzero.control.keys.SigningKeys.rotate(keys, w);
           System.out.println(w.name().toLowerCase(java.util.Locale.ROOT) + " key rotated: " + kids[0] + " -> " + kids[1]
-              + " (old key kept in the JWKS)");
+              + " (old key kept in the JWKS; running replicas switch within seconds)");
         }
       }
       return 0;
