@@ -29,14 +29,7 @@ import picocli.CommandLine.Option;
 /** {@code dzctl audit list|verify}: read and independently verify the audit trail. */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Read and verify the audit trail.",
     subcommands = {AuditCommand.ListCmd.class, AuditCommand.Verify.class})
-final class AuditCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: list, verify");
-  }
-
+final class AuditCommand {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "List audit events, newest first.")
   static final class ListCmd implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

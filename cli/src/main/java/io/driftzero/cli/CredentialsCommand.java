@@ -19,14 +19,7 @@ import picocli.CommandLine.Option;
 /** {@code dzctl credentials request}: exchange the attest session for a short-lived credential. */
 @Command(name = "credentials", mixinStandardHelpOptions = true, description = "Short-lived scoped credentials.",
     subcommands = {CredentialsCommand.Request.class})
-final class CredentialsCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: request");
-  }
-
+final class CredentialsCommand {
   @Command(name = "request", mixinStandardHelpOptions = true,
       description = {"Ask dz-control for a credential on the session 'dzctl attest' saved.",
           "--output text prints the decision without the token; json prints the whole response;",

@@ -23,19 +23,12 @@ import picocli.CommandLine.Command;
     footer = {"DZ_CONTROL_URL   default for --server", "DZ_POLICY        default for --policy",
         "DZ_AGENT_KEY     default for --key", "DZ_SESSION_FILE  default for --session-file",
         "DZ_TPM           default for --tpm"})
-public final class Dzctl implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+public final class Dzctl {
 
   final Map<String, String> env;
 
   Dzctl(Map<String, String> env) {
     this.env = env;
-  }
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(),
-        "name a command: attest, credentials, audit, keygen, manifest, measure, tpm");
   }
 
   public static void main(String[] args) {

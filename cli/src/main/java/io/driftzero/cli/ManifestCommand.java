@@ -19,14 +19,7 @@ import picocli.CommandLine.Option;
 /** {@code dzctl manifest init|hash}: write a manifest from a reference runner, or print a manifest's hash. */
 @Command(name = "manifest", mixinStandardHelpOptions = true, description = "Environment manifests.",
     subcommands = {ManifestCommand.Init.class, ManifestCommand.Hash.class})
-final class ManifestCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: init, hash");
-  }
-
+final class ManifestCommand {
   // Not mixinStandardHelpOptions: its -V/--version clashes with the manifest's --version, and picocli
   // then drops the whole mixin, --help included. Help is declared here; dzctl --version still works.
   @Command(name = "init",

@@ -21,14 +21,7 @@ import picocli.CommandLine.Option;
 /** {@code dzctl tpm info}: what TPM is here, and the AK name an admin enrols. */
 @Command(name = "tpm", mixinStandardHelpOptions = true, description = "TPM 2.0 tools.",
     subcommands = {TpmCommand.Info.class})
-final class TpmCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: info");
-  }
-
+final class TpmCommand {
   @Command(name = "info", mixinStandardHelpOptions = true,
       description = {"Show the TPM found (vendor, firmware, PCR banks), create or reuse the persistent",
           "attestation key (handle 0x81010010) and print its TPM name to enrol under tpm_aks, and the",

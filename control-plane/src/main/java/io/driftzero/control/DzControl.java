@@ -26,14 +26,7 @@ import picocli.CommandLine.Parameters;
         Demo.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:ok", "1:denied or verification failed", "2:usage or invalid input", "3:unavailable"})
-public final class DzControl implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, policy check, demo");
-  }
-
+public final class DzControl {
   public static void main(String[] args) {
     System.exit(run(args, System.getenv()));
   }
@@ -175,13 +168,8 @@ public final class DzControl implements Runnable {
 
   @Command(name = "admin", mixinStandardHelpOptions = true, description = "Admin API tools.",
       subcommands = {AdminToken.class})
-  static final class AdminCmd implements Runnable {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-      throw new CommandLine.ParameterException(spec.commandLine(), "name a command: token");
-    }
+  static final class AdminCmd {
+    // A group: picocli requires one of its subcommands (usage error, exit 2).
   }
 
   @Command(name = "token", mixinStandardHelpOptions = true,
@@ -212,13 +200,8 @@ public final class DzControl implements Runnable {
 
   @Command(name = "keys", mixinStandardHelpOptions = true, description = "Signing key tools.",
       subcommands = {KeysRotate.class})
-  static final class KeysCmd implements Runnable {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-      throw new CommandLine.ParameterException(spec.commandLine(), "name a command: rotate");
-    }
+  static final class KeysCmd {
+    // A group: picocli requires one of its subcommands (usage error, exit 2).
   }
 
   @Command(name = "rotate", mixinStandardHelpOptions = true,
@@ -251,13 +234,8 @@ public final class DzControl implements Runnable {
 
   @Command(name = "policy", mixinStandardHelpOptions = true, description = "Policy tools.",
       subcommands = {PolicyCheck.class})
-  static final class PolicyCmd implements Runnable {
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-      throw new CommandLine.ParameterException(spec.commandLine(), "name a command: check");
-    }
+  static final class PolicyCmd {
+    // A group: picocli requires one of its subcommands (usage error, exit 2).
   }
 
   @Command(name = "check", mixinStandardHelpOptions = true,
