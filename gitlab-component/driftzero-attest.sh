@@ -75,13 +75,8 @@ if [ -n "$policy" ]; then args+=(--policy "$policy"); fi
 case "$sigstore" in
   off)
     if [ -n "$key" ]; then args+=(--key "$key"); fi
-    # Key-based signing has no token to derive the actor from; GitLab's own variables name it, in
-    # the form docs/identity.md gives (host/project@refs/heads|tags/ref).
-    if [ -z "$actor" ]; then
-      if [ -n "${CI_COMMIT_TAG:-}" ]; then ref="refs/tags/$CI_COMMIT_TAG"; else ref="refs/heads/${CI_COMMIT_REF_NAME:-}"; fi
-      actor="${CI_SERVER_FQDN:-${CI_SERVER_HOST:-}}/${CI_PROJECT_PATH:-}@$ref"
-    fi
-    args+=(--actor "$actor")
+    # Without a token, dzctl names the actor from GitLab's own variables (host/project@ref).
+    if [ -n "$actor" ]; then args+=(--actor "$actor"); fi
     ;;
   public-good | custom)
     if [ -z "${SIGSTORE_ID_TOKEN:-}" ]; then

@@ -19,6 +19,17 @@ class ActorsTest {
   }
 
   @Test
+  void gitLabPipelinesAreNamedByProjectAndRef() throws DzException {
+    Map<String, String> branch = Map.of("GITLAB_CI", "true", "CI_SERVER_FQDN", "gitlab.example.com",
+        "CI_PROJECT_PATH", "group/app", "CI_COMMIT_REF_NAME", "main");
+    assertEquals("gitlab.example.com/group/app@refs/heads/main", Actors.fromEnvironment(null, branch));
+    Map<String, String> tag = new java.util.HashMap<>(branch);
+    tag.put("CI_COMMIT_TAG", "v2.4.0");
+    tag.put("CI_COMMIT_REF_NAME", "v2.4.0");
+    assertEquals("gitlab.example.com/group/app@refs/tags/v2.4.0", Actors.fromEnvironment(null, tag));
+  }
+
+  @Test
   void nothingToGoOnAsksForAnExplicitActor() {
     DzException e = assertThrows(DzException.class, () -> Actors.fromEnvironment("", Map.of()));
     assertEquals(Actors.CANNOT_DERIVE, e.getMessage());
